@@ -1,0 +1,27 @@
+// The command line: CLI11 setup, usage errors (exit 64), dispatch.
+#pragma once
+
+#include "core/duration.hpp"
+#include "core/error.hpp"
+
+#include <string>
+
+namespace coordctl {
+
+// A bad command line: exit 64, "coordctl: <what>" then "Try 'coordctl SUB --help'".
+class UsageError : public Error {
+  public:
+    UsageError(const std::string& what, const std::string& subcommand);
+    const std::string& subcommand() const { return subcommand_; }
+
+  private:
+    std::string subcommand_;
+};
+
+// Parses a duration option's value or throws UsageError naming the option.
+Duration parse_duration_option(const std::string& option, const std::string& value);
+
+// Parses argv and runs the subcommand; returns the exit code.
+int run_cli(int argc, char** argv);
+
+} // namespace coordctl

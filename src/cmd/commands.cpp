@@ -1,0 +1,12 @@
+#include "cmd/commands.hpp"
+
+#include "cmd/lock.hpp"
+
+namespace coordctl {
+
+const Subcommand subcommands[] = {
+    {"lock", add_lock_command},
+};
+const std::size_t subcommand_count = std::size(subcommands);
+
+} // namespace coordctl

@@ -1,0 +1,56 @@
+#include "core/entry_name.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace coordctl {
+
+namespace {
+constexpr size_t token_digits = 20;
+constexpr size_t name_length = 1 + 1 + token_digits + 1 + 1;
+} // namespace
+
+std::string_view mode_name(Mode mode) {
+    return mode == Mode::shared ? "shared" : "exclusive";
+}
+
+std::string EntryName::str() const {
+    return fmt::format("{}-{:020}-{}", static_cast<char>(priority), token, static_cast<char>(mode));
+}
+
+std::optional<EntryName> parse_entry_name(std::string_view name) {
+    if (name.size() != name_length || name[1] != '-' || name[2 + token_digits] != '-')
+        return std::nullopt;
+    EntryName entry;
+    switch (name[0]) {
+    case '0': entry.priority = Priority::cut; break;
+    case '1': entry.priority = Priority::normal; break;
+    default: return std::nullopt;
+    }
+    switch (name.back()) {
+    case 'x': entry.mode = Mode::exclusive; break;
+    case 's': entry.mode = Mode::shared; break;
+    default: return std::nullopt;
+    }
+    auto digits = name.substr(2, token_digits);
+    if (digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), entry.token);
+    if (ec != std::errc() || end != digits.data() + digits.size() || entry.token == 0)
+        return std::nullopt;
+    return entry;
+}
+
+std::optional<std::uint64_t> parse_token(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos)
+        return std::nullopt;
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+std::string format_token(std::uint64_t token) { return fmt::format("{:020}\n", token); }
+
+} // namespace coordctl

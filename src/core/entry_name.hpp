@@ -1,0 +1,43 @@
+// The name of a wait file. It sorts in queue order and tells the entry's
+// priority, fencing token and mode without opening the file:
+//
+//     <priority>-<token, 20 digits>-<mode>      e.g.  1-00000000000000000042-x
+//
+// priority: 0 = cut in line, 1 = normal (so cut entries sort first);
+// mode: x = exclusive, s = shared. Anything else is a foreign name.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace coordctl {
+
+enum class Priority : char { cut = '0', normal = '1' };
+enum class Mode : char { exclusive = 'x', shared = 's' };
+
+std::string_view mode_name(Mode mode); // "exclusive" / "shared"
+
+struct EntryName {
+    Priority priority = Priority::normal;
+    std::uint64_t token = 0;
+    Mode mode = Mode::exclusive;
+
+    std::string str() const;
+    // Queue order: priority, then token (the mode never breaks a tie: tokens are unique).
+    auto operator<=>(const EntryName& other) const {
+        if (auto c = priority <=> other.priority; c != 0) return c;
+        return token <=> other.token;
+    }
+    bool operator==(const EntryName& other) const = default;
+};
+
+std::optional<EntryName> parse_entry_name(std::string_view name);
+
+// The token high-water mark file holds one decimal number; nullopt if garbage.
+std::optional<std::uint64_t> parse_token(std::string_view text);
+std::string format_token(std::uint64_t token);
+
+} // namespace coordctl

@@ -1,0 +1,20 @@
+#include "core/progress.hpp"
+
+#include <fmt/format.h>
+
+namespace coordctl {
+
+std::string describe_owner(const std::optional<Record>& record) {
+    if (!record) return "an unknown owner";
+    std::string label = record->label.empty() ? "" : fmt::format(" [{}]", record->label);
+    return fmt::format("{}@{}{} ({})", record->pid, record->host, label,
+                       command_line(record->command));
+}
+
+std::string format_wait_status(const std::string& dir, const WaitStatus& status) {
+    return fmt::format("waiting for {}: position {} ({} ahead), held by {} for {}", dir,
+                       status.position, status.ahead, status.holder,
+                       format_duration(status.holder_age));
+}
+
+} // namespace coordctl

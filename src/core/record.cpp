@@ -1,0 +1,65 @@
+#include "core/record.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace coordctl {
+
+using nlohmann::json;
+
+std::string format_record(const Record& r) {
+    json j = {{"version", r.version},       {"token", r.token},   {"mode", r.mode},
+              {"pid", r.pid},               {"host", r.host},     {"boot_id", r.boot_id},
+              {"pid_start", r.pid_start},   {"created_ms", r.created_ms},
+              {"ttl_ms", r.ttl_ms},         {"command", r.command}, {"label", r.label}};
+    // Replace invalid UTF-8 in user text instead of throwing.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+namespace {
+
+template <typename T> bool take(const json& j, const char* key, T& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return false;
+    if constexpr (std::is_same_v<T, std::string>) {
+        if (!it->is_string()) return false;
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+        if (!it->is_array()) return false;
+        for (const auto& word : *it)
+            if (!word.is_string()) return false;
+    } else if constexpr (std::is_unsigned_v<T>) {
+        if (!it->is_number_unsigned()) return false;
+    } else {
+        if (!it->is_number_integer()) return false;
+    }
+    out = it->get<T>();
+    return true;
+}
+
+} // namespace
+
+std::optional<Record> parse_record(std::string_view text) {
+    if (text.size() > Record::max_size) return std::nullopt;
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return std::nullopt;
+    Record r;
+    bool ok = take(j, "version", r.version) && r.version == Record::current_version &&
+              take(j, "token", r.token) && take(j, "mode", r.mode) && take(j, "pid", r.pid) &&
+              take(j, "host", r.host) && take(j, "boot_id", r.boot_id) &&
+              take(j, "pid_start", r.pid_start) && take(j, "created_ms", r.created_ms) &&
+              take(j, "ttl_ms", r.ttl_ms) && take(j, "command", r.command) &&
+              take(j, "label", r.label);
+    if (!ok || r.pid <= 0) return std::nullopt;
+    return r;
+}
+
+std::string command_line(const std::vector<std::string>& command) {
+    if (command.empty()) return "(none)";
+    std::string line;
+    for (const auto& word : command) {
+        if (!line.empty()) line += ' ';
+        line += word;
+    }
+    return line;
+}
+
+} // namespace coordctl

@@ -1,0 +1,41 @@
+// The content of a wait file: one JSON object, written before the name is
+// published. Field names are stable (documented in coordctl-protocol(7)).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coordctl {
+
+struct Record {
+    static constexpr int current_version = 1;
+    // Files larger than this are not parsed (garbage, or hostile).
+    static constexpr std::size_t max_size = 64 * 1024;
+
+    int version = current_version;
+    std::uint64_t token = 0;
+    std::string mode;             // "exclusive" / "shared"
+    std::int64_t pid = 0;         // the coordctl process that owns the entry
+    std::string host;             // hostname
+    std::string boot_id;          // /proc/sys/kernel/random/boot_id
+    std::uint64_t pid_start = 0;  // owner's start time, clock ticks after boot
+    std::int64_t created_ms = 0;  // Unix time in milliseconds
+    std::int64_t ttl_ms = 0;      // lease TTL for other hosts
+    std::vector<std::string> command;
+    std::string label;            // --id
+
+    bool operator==(const Record&) const = default;
+};
+
+std::string format_record(const Record& record);
+
+// nullopt for anything that is not a well-formed record of a known version.
+std::optional<Record> parse_record(std::string_view text);
+
+// The command as one line for humans: words joined by spaces, "(none)" if empty.
+std::string command_line(const std::vector<std::string>& command);
+
+} // namespace coordctl

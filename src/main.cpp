@@ -1,0 +1,27 @@
+// coordctl: parse, run, catch once, exit code.
+#include "cli.hpp"
+#include "core/exit_codes.hpp"
+#include "os/process.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+int main(int argc, char** argv) {
+    using namespace coordctl;
+    if (argc > 1 && std::strcmp(argv[1], os::parent_death_trampoline) == 0)
+        return os::exec_with_parent_death_signal(argc, argv);
+    try {
+        return run_cli(argc, argv);
+    } catch (const UsageError& e) {
+        fmt::print(stderr, "coordctl: {}\nTry 'coordctl {}{}--help'.\n", e.what(), e.subcommand(),
+                   e.subcommand().empty() ? "" : " ");
+        return e.code();
+    } catch (const Error& e) {
+        fmt::print(stderr, "coordctl: {}\n", e.what());
+        return e.code();
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "coordctl: internal error: {}\n", e.what());
+        return exit_code::internal;
+    }
+}

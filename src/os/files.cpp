@@ -1,0 +1,202 @@
+#include "os/files.hpp"
+
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace coordctl::os {
+
+FileId file_id(const struct stat& st) { return {st.st_dev, st.st_ino}; }
+
+namespace {
+
+void make_directories(const std::string& path) {
+    for (size_t pos = 1; pos != std::string::npos; pos = path.find('/', pos + 1)) {
+        std::string prefix = path.substr(0, pos);
+        if (::mkdir(prefix.c_str(), 0777) != 0 && errno != EEXIST)
+            throw Error("cannot create directory", prefix, errno);
+    }
+    if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
+        throw Error("cannot create directory", path, errno);
+}
+
+std::string without_trailing_slashes(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return path;
+}
+
+void write_all(int fd, const std::string& text, const std::string& path) {
+    size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::pwrite(fd, text.data() + done, text.size() - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw Error("cannot write", path, errno);
+        done += static_cast<size_t>(n);
+    }
+}
+
+void flock_or_throw(int fd, int op, const std::string& path) {
+    while (::flock(fd, op) != 0) {
+        if (errno != EINTR) throw Error("cannot lock", path, errno);
+    }
+}
+
+} // namespace
+
+Directory Directory::open(const std::string& given, bool create) {
+    std::string path = without_trailing_slashes(given);
+    if (path.empty()) throw Error(exit_code_for_errno(ENOENT), "empty directory name");
+    if (create) make_directories(path);
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        struct stat st;
+        if (err == ELOOP && ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+            throw Error(exit_code_for_errno(ELOOP),
+                        "refusing to use a symbolic link as the queue directory", path);
+        throw Error("cannot open directory", path, err);
+    }
+    struct stat st;
+    ::fstat(fd, &st);
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+        int err = errno;
+        ::close(fd);
+        throw Error("cannot read directory", path, err);
+    }
+    return Directory(dir, path, file_id(st));
+}
+
+Directory::Directory(DIR* dir, std::string path, FileId id)
+    : dir_(dir), fd_(::dirfd(dir)), path_(std::move(path)), id_(id) {}
+
+Directory::Directory(Directory&& other) noexcept
+    : dir_(std::exchange(other.dir_, nullptr)), fd_(std::exchange(other.fd_, -1)),
+      path_(std::move(other.path_)), id_(other.id_) {}
+
+Directory::~Directory() {
+    if (dir_ != nullptr) ::closedir(dir_);
+}
+
+std::vector<std::string> Directory::regular_files() {
+    std::vector<std::string> names;
+    ::rewinddir(dir_);
+    while (struct dirent* de = ::readdir(dir_)) {
+        bool regular = de->d_type == DT_REG;
+        if (de->d_type == DT_UNKNOWN) {
+            auto st = stat_entry(de->d_name);
+            regular = st && S_ISREG(st->st_mode);
+        }
+        if (regular) names.emplace_back(de->d_name);
+    }
+    return names;
+}
+
+OpenResult Directory::open_entry(const std::string& name) const {
+    int fd = ::openat(fd_, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return {UniqueFd(), errno};
+    UniqueFd owned(fd);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) return {UniqueFd(), errno};
+    if (!S_ISREG(st.st_mode)) return {UniqueFd(), EINVAL};
+    return {std::move(owned), 0};
+}
+
+std::optional<struct stat> Directory::stat_entry(const std::string& name) const {
+    struct stat st;
+    if (::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+    return st;
+}
+
+bool Directory::unlink_if(const std::string& name, FileId expected) const {
+    auto st = stat_entry(name);
+    if (!st || !S_ISREG(st->st_mode) || file_id(*st) != expected) return false;
+    return ::unlinkat(fd_, name.c_str(), 0) == 0;
+}
+
+UniqueFd Directory::publish(const std::string& name, const std::string& content) const {
+    UniqueFd fd(::openat(fd_, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666));
+    if (fd) {
+        flock_or_throw(fd.get(), LOCK_SH, path_);
+        write_all(fd.get(), content, path_of(name));
+        std::string proc = fmt::format("/proc/self/fd/{}", fd.get());
+        if (::linkat(AT_FDCWD, proc.c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return fd;
+        if (errno != ENOENT) throw Error("cannot create wait file", path_of(name), errno);
+        // No /proc: fall through to a named temporary file.
+    } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+        throw Error("cannot create wait file", path_of(name), errno);
+    }
+    std::string temp = fmt::format(".tmp-{}-{}", ::getpid(), name);
+    fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
+    if (!fd) throw Error("cannot create wait file", path_of(temp), errno);
+    try {
+        flock_or_throw(fd.get(), LOCK_SH, path_);
+        write_all(fd.get(), content, path_of(temp));
+        if (::linkat(fd_, temp.c_str(), fd_, name.c_str(), 0) != 0)
+            throw Error("cannot create wait file", path_of(name), errno);
+    } catch (...) {
+        ::unlinkat(fd_, temp.c_str(), 0);
+        throw;
+    }
+    ::unlinkat(fd_, temp.c_str(), 0);
+    return fd;
+}
+
+UniqueFd Directory::open_dotfile(const std::string& name) const {
+    UniqueFd fd(::openat(fd_, name.c_str(), O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
+    if (!fd) throw Error("cannot open", path_of(name), errno);
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        throw Error(exit_code_for_errno(EINVAL), "not a regular file", path_of(name));
+    return fd;
+}
+
+void lock_shared(int fd, const std::string& path) { flock_or_throw(fd, LOCK_SH, path); }
+void lock_exclusive(int fd, const std::string& path) { flock_or_throw(fd, LOCK_EX, path); }
+
+bool try_lock_exclusive(int fd) {
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EINTR) return false;
+    }
+    return true;
+}
+
+void unlock(int fd) { ::flock(fd, LOCK_UN); }
+
+std::optional<std::string> read_small(int fd, std::size_t max) {
+    std::string text(max + 1, '\0');
+    size_t got = 0;
+    while (got < text.size()) {
+        ssize_t n = ::pread(fd, text.data() + got, text.size() - got, static_cast<off_t>(got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return std::nullopt;
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
+    }
+    if (got > max) return std::nullopt;
+    text.resize(got);
+    return text;
+}
+
+void write_at_start(int fd, const std::string& text, const std::string& path) {
+    write_all(fd, text, path);
+}
+
+std::chrono::milliseconds mtime_age(const struct stat& st) {
+    auto mtime = std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec);
+    auto now = std::chrono::system_clock::now().time_since_epoch();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now - mtime);
+}
+
+std::int64_t now_unix_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace coordctl::os

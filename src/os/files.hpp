@@ -1,0 +1,85 @@
+// Filesystem operations on a queue directory, all through the directory's
+// fd, never following a symlink inside it.
+#pragma once
+
+#include "os/fd.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace coordctl::os {
+
+struct FileId {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    bool operator==(const FileId&) const = default;
+};
+
+FileId file_id(const struct stat& st);
+
+// An fd, or the errno that prevented it (expected races are values).
+struct OpenResult {
+    UniqueFd fd;
+    int err = 0;
+};
+
+class Directory {
+  public:
+    // Opens DIR, first creating it and missing parents (mode 0777 & ~umask)
+    // when `create`. A final component that is a symlink is refused.
+    static Directory open(const std::string& path, bool create);
+
+    Directory(Directory&& other) noexcept;
+    Directory& operator=(Directory&&) = delete;
+    ~Directory();
+
+    int fd() const { return fd_; }
+    const std::string& path() const { return path_; }
+    FileId id() const { return id_; }
+    std::string path_of(const std::string& name) const { return path_ + "/" + name; }
+
+    // Names of the regular files in the directory (dot names included).
+    std::vector<std::string> regular_files();
+
+    // Opens an entry read-only without following symlinks or blocking on FIFOs;
+    // anything but a regular file is EINVAL.
+    OpenResult open_entry(const std::string& name) const;
+    // fstatat without following; nullopt (errno kept) when absent.
+    std::optional<struct stat> stat_entry(const std::string& name) const;
+    // Unlinks `name` only if it is still the file `expected`. False if it was not.
+    bool unlink_if(const std::string& name, FileId expected) const;
+
+    // Creates a file that is fully written and share-locked before `name`
+    // appears (O_TMPFILE + linkat, else a dot temp file + link). Throws Error.
+    UniqueFd publish(const std::string& name, const std::string& content) const;
+    // Opens (creating) a bookkeeping dot file for read and write. Throws Error.
+    UniqueFd open_dotfile(const std::string& name) const;
+
+  private:
+    Directory(DIR* dir, std::string path, FileId id);
+    DIR* dir_;
+    int fd_;
+    std::string path_;
+    FileId id_;
+};
+
+// Whole-file kernel locks (flock), the liveness signal of the protocol.
+void lock_shared(int fd, const std::string& path);    // blocking; throws Error
+void lock_exclusive(int fd, const std::string& path); // blocking; throws Error
+bool try_lock_exclusive(int fd);                      // true if taken
+void unlock(int fd);
+
+// Reads up to `max` bytes from the start of fd; nullopt if larger or unreadable.
+std::optional<std::string> read_small(int fd, std::size_t max);
+void write_at_start(int fd, const std::string& text, const std::string& path); // throws Error
+
+// Wall-clock age of a file's mtime.
+std::chrono::milliseconds mtime_age(const struct stat& st);
+std::int64_t now_unix_ms();
+
+} // namespace coordctl::os

@@ -1,0 +1,63 @@
+#include "os/host.hpp"
+
+#include "os/fd.hpp"
+#include "os/files.hpp"
+
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sstream>
+#include <unistd.h>
+
+namespace coordctl::os {
+
+namespace {
+
+std::string read_proc(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return {};
+    return read_small(fd.get(), 4096).value_or("");
+}
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// Fields of /proc/PID/stat after the command name, which may contain spaces
+// and parentheses: the last ')' ends it. Field 3 (state) is element 0.
+std::optional<std::vector<std::string>> stat_fields(pid_t pid) {
+    std::string stat = read_proc(fmt::format("/proc/{}/stat", pid));
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return std::nullopt;
+    std::istringstream in(stat.substr(close + 1));
+    std::vector<std::string> fields;
+    for (std::string word; in >> word;) fields.push_back(word);
+    return fields;
+}
+
+} // namespace
+
+const HostIdentity& host_identity() {
+    static const HostIdentity identity = [] {
+        char name[HOST_NAME_MAX + 1] = {};
+        ::gethostname(name, sizeof name - 1);
+        return HostIdentity{name, trimmed(read_proc("/proc/sys/kernel/random/boot_id"))};
+    }();
+    return identity;
+}
+
+std::optional<std::uint64_t> process_start_time(pid_t pid) {
+    auto fields = stat_fields(pid);
+    if (!fields || fields->size() < 20) return std::nullopt;
+    return std::stoull((*fields)[19]);
+}
+
+std::optional<pid_t> parent_pid(pid_t pid) {
+    auto fields = stat_fields(pid);
+    if (!fields || fields->size() < 2) return std::nullopt;
+    return static_cast<pid_t>(std::stol((*fields)[1]));
+}
+
+} // namespace coordctl::os

@@ -1,0 +1,25 @@
+// Who we are: host, boot, process start times.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace coordctl::os {
+
+struct HostIdentity {
+    std::string host;
+    std::string boot_id;
+};
+
+// Read once per process.
+const HostIdentity& host_identity();
+
+// Start time of a process in clock ticks after boot (/proc/PID/stat field 22).
+std::optional<std::uint64_t> process_start_time(pid_t pid);
+// Parent pid of a process, from /proc/PID/stat.
+std::optional<pid_t> parent_pid(pid_t pid);
+
+} // namespace coordctl::os

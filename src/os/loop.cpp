@@ -1,0 +1,102 @@
+#include "os/loop.hpp"
+
+#include <cstdio>
+#include <memory>
+
+namespace coordctl::os {
+
+Loop::Loop() { uv_loop_init(&loop_); }
+
+Loop::~Loop() {
+    uv_walk(
+        &loop_,
+        [](uv_handle_t* h, void*) {
+            if (!uv_is_closing(h)) uv_close(h, nullptr);
+        },
+        nullptr);
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    if (uv_loop_close(&loop_) != 0) std::fputs("coordctl: internal: loop not closed\n", stderr);
+}
+
+void Loop::run() { uv_run(&loop_, UV_RUN_DEFAULT); }
+
+Timer::Timer(Loop& loop) { uv_timer_init(loop.get(), h_); }
+
+void Timer::start(std::chrono::milliseconds after, std::function<void()> fn) {
+    fn_ = std::move(fn);
+    uv_timer_start(
+        h_,
+        [](uv_timer_t* h) {
+            if (auto* self = owner<Timer>(h)) self->fn_();
+        },
+        static_cast<uint64_t>(after.count() < 0 ? 0 : after.count()), 0);
+}
+
+void Timer::start_repeating(std::chrono::milliseconds every, std::function<void()> fn) {
+    fn_ = std::move(fn);
+    auto ms = static_cast<uint64_t>(every.count() < 1 ? 1 : every.count());
+    uv_timer_start(
+        h_,
+        [](uv_timer_t* h) {
+            if (auto* self = owner<Timer>(h)) self->fn_();
+        },
+        ms, ms);
+}
+
+void Timer::stop() { uv_timer_stop(h_); }
+
+SignalWatch::SignalWatch(Loop& loop, int signum, std::function<void(int)> fn) : fn_(std::move(fn)) {
+    uv_signal_init(loop.get(), h_);
+    uv_signal_start(
+        h_,
+        [](uv_signal_t* h, int sig) {
+            if (auto* self = owner<SignalWatch>(h)) self->fn_(sig);
+        },
+        signum);
+}
+
+struct FileWatch::Event : Handle<uv_fs_event_t> {
+    explicit Event(Loop& loop, FileWatch* watch) : watch_(watch) { uv_fs_event_init(loop.get(), h_); }
+    int start(const std::string& path) {
+        return uv_fs_event_start(
+            h_,
+            [](uv_fs_event_t* h, const char*, int, int) {
+                if (auto* self = owner<Event>(h)) self->watch_->fn_();
+            },
+            path.c_str(), 0);
+    }
+    FileWatch* watch_;
+};
+
+FileWatch::FileWatch(Loop& loop) : loop_(loop), poll_(loop) {}
+
+FileWatch::~FileWatch() { stop(); }
+
+bool FileWatch::start(const std::string& path, std::chrono::milliseconds poll_every, bool force_poll,
+                      std::function<void()> fn) {
+    stop();
+    fn_ = std::move(fn);
+    if (!force_poll) {
+        event_ = std::make_unique<Event>(loop_, this);
+        if (event_->start(path) == 0) return true;
+        event_.reset(); // EMFILE/ENOSPC from inotify limits: poll instead
+    }
+    poll_.start_repeating(poll_every, [this] { fn_(); });
+    return false;
+}
+
+void FileWatch::stop() {
+    event_.reset();
+    poll_.stop();
+}
+
+ReadableWatch::ReadableWatch(Loop& loop, int fd, std::function<void()> fn) : fn_(std::move(fn)) {
+    uv_poll_init(loop.get(), h_, fd);
+    uv_poll_start(
+        h_, UV_READABLE,
+        [](uv_poll_t* h, int, int) {
+            if (auto* self = owner<ReadableWatch>(h)) self->fn_();
+        });
+}
+
+} // namespace coordctl::os

@@ -1,0 +1,97 @@
+// Thin owners of libuv handles: each closes its handle when destroyed.
+// Callbacks run on the loop thread.
+#pragma once
+
+#include <uv.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace coordctl::os {
+
+class Loop {
+  public:
+    Loop();
+    ~Loop(); // closes what is left and checks uv_loop_close() == 0
+    Loop(const Loop&) = delete;
+    Loop& operator=(const Loop&) = delete;
+    uv_loop_t* get() { return &loop_; }
+    void run();
+    void stop() { uv_stop(&loop_); }
+
+  private:
+    uv_loop_t loop_;
+};
+
+// Owns a heap-allocated handle H whose memory is freed by uv_close's callback.
+template <typename H> class Handle {
+  public:
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+
+  protected:
+    Handle() : h_(new H()) { h_->data = this; }
+    ~Handle() {
+        h_->data = nullptr;
+        if (h_->type == UV_UNKNOWN_HANDLE) { // never initialised (e.g. a child never spawned)
+            delete h_;
+            return;
+        }
+        uv_close(reinterpret_cast<uv_handle_t*>(h_),
+                 [](uv_handle_t* h) { delete reinterpret_cast<H*>(h); });
+    }
+    template <typename Self> static Self* owner(H* h) { return static_cast<Self*>(h->data); }
+    H* h_;
+};
+
+class Timer : Handle<uv_timer_t> {
+  public:
+    explicit Timer(Loop& loop);
+    void start(std::chrono::milliseconds after, std::function<void()> fn);
+    void start_repeating(std::chrono::milliseconds every, std::function<void()> fn);
+    void stop();
+
+  private:
+    std::function<void()> fn_;
+};
+
+class SignalWatch : Handle<uv_signal_t> {
+  public:
+    SignalWatch(Loop& loop, int signum, std::function<void(int)> fn);
+
+  private:
+    std::function<void(int)> fn_;
+};
+
+// Reports that a file may have changed (content, attributes, unlinked,
+// renamed): inotify through libuv, or polling when inotify is not available
+// (no instance or watch left) or not trustworthy (network filesystem).
+class FileWatch {
+  public:
+    explicit FileWatch(Loop& loop);
+    ~FileWatch();
+    // Returns true if inotify is used, false if polling every `poll_every`.
+    bool start(const std::string& path, std::chrono::milliseconds poll_every, bool force_poll,
+               std::function<void()> fn);
+    void stop();
+
+  private:
+    struct Event;
+    Loop& loop_;
+    Timer poll_;
+    std::unique_ptr<Event> event_;
+    std::function<void()> fn_;
+};
+
+// Calls fn when fd becomes readable.
+class ReadableWatch : Handle<uv_poll_t> {
+  public:
+    ReadableWatch(Loop& loop, int fd, std::function<void()> fn);
+
+  private:
+    std::function<void()> fn_;
+};
+
+} // namespace coordctl::os

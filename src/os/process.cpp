@@ -1,0 +1,121 @@
+#include "os/process.hpp"
+
+#include "core/exit_codes.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sstream>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "os/fd.hpp"
+#include "os/files.hpp"
+
+namespace coordctl::os {
+
+namespace {
+
+std::vector<char*> c_strings(const std::vector<std::string>& words) {
+    std::vector<char*> out;
+    for (const auto& w : words) out.push_back(const_cast<char*>(w.c_str()));
+    out.push_back(nullptr);
+    return out;
+}
+
+std::vector<pid_t> children_of(pid_t pid) {
+    std::vector<pid_t> kids;
+    std::string task_dir = fmt::format("/proc/{}/task", pid);
+    DIR* dir = ::opendir(task_dir.c_str());
+    if (dir == nullptr) return kids;
+    while (struct dirent* de = ::readdir(dir)) {
+        if (de->d_name[0] == '.') continue;
+        UniqueFd fd(::open(fmt::format("{}/{}/children", task_dir, de->d_name).c_str(),
+                           O_RDONLY | O_CLOEXEC));
+        if (!fd) continue;
+        std::istringstream in(read_small(fd.get(), 1 << 20).value_or(""));
+        for (pid_t kid; in >> kid;) kids.push_back(kid);
+    }
+    ::closedir(dir);
+    return kids;
+}
+
+} // namespace
+
+int Child::spawn(const ChildSpec& spec, std::function<void(int)> on_exit) {
+    on_exit_ = std::move(on_exit);
+    auto argv_words = spec.kill_with_parent ? with_parent_death_signal(spec.argv) : spec.argv;
+    auto argv = c_strings(argv_words);
+    auto env = c_strings(spec.env);
+    uv_stdio_container_t stdio[3];
+    for (int i = 0; i < 3; ++i) {
+        stdio[i].flags = UV_INHERIT_FD;
+        stdio[i].data.fd = i;
+    }
+    uv_process_options_t options{};
+    options.file = argv[0];
+    options.args = argv.data();
+    options.env = env.data();
+    options.stdio_count = 3;
+    options.stdio = stdio;
+    options.exit_cb = [](uv_process_t* h, int64_t status, int signal) {
+        auto* self = owner<Child>(h);
+        if (self == nullptr) return;
+        self->running_ = false;
+        int code = signal != 0 ? exit_code::signal_base + signal : static_cast<int>(status);
+        self->on_exit_(code);
+    };
+    // uv_spawn initialises the handle even when it fails, so it can be closed.
+    int rc = uv_spawn(loop_.get(), h_, &options);
+    if (rc != 0) return -rc;
+    pid_ = h_->pid;
+    running_ = true;
+    return 0;
+}
+
+void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+std::vector<pid_t> descendants() {
+    std::vector<pid_t> all = children_of(::getpid());
+    for (size_t i = 0; i < all.size(); ++i) {
+        auto kids = children_of(all[i]);
+        all.insert(all.end(), kids.begin(), kids.end());
+    }
+    return all;
+}
+
+void reap_adopted(pid_t except) {
+    for (pid_t kid : children_of(::getpid())) {
+        if (kid != except) ::waitpid(kid, nullptr, WNOHANG);
+    }
+}
+
+void signal_all(const std::vector<pid_t>& pids, int sig) {
+    for (pid_t pid : pids) ::kill(pid, sig);
+}
+
+std::vector<std::string> with_parent_death_signal(const std::vector<std::string>& argv) {
+    std::vector<std::string> out = {"/proc/self/exe", parent_death_trampoline,
+                                    std::to_string(::getpid())};
+    out.insert(out.end(), argv.begin(), argv.end());
+    return out;
+}
+
+int exec_with_parent_death_signal(int argc, char** argv) {
+    if (argc < 4) return exit_code::usage;
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    // The parent may have died before prctl took effect.
+    if (std::to_string(::getppid()) != argv[2]) return exit_code::signal_base + SIGKILL;
+    ::execvp(argv[3], argv + 3);
+    int err = errno;
+    std::fprintf(stderr, "coordctl: cannot run command: %s: %s\n", argv[3], std::strerror(err));
+    return err == ENOENT ? exit_code::not_found : exit_code::cannot_exec;
+}
+
+} // namespace coordctl::os

@@ -1,0 +1,50 @@
+// Running the user's command, and finding and stopping every process it started.
+#pragma once
+
+#include "os/loop.hpp"
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace coordctl::os {
+
+struct ChildSpec {
+    std::vector<std::string> argv;
+    std::vector<std::string> env; // complete environment, "NAME=value"
+    bool kill_with_parent = false; // PR_SET_PDEATHSIG(SIGKILL) in the child
+};
+
+class Child : Handle<uv_process_t> {
+  public:
+    explicit Child(Loop& loop) : loop_(loop) {}
+    // 0, or the errno that kept the command from starting (ENOENT, EACCES...).
+    // on_exit gets the exit code, or 128+N when the child died of signal N.
+    int spawn(const ChildSpec& spec, std::function<void(int)> on_exit);
+    pid_t pid() const { return pid_; }
+    bool running() const { return running_; }
+
+  private:
+    Loop& loop_;
+    pid_t pid_ = 0;
+    bool running_ = false;
+    std::function<void(int)> on_exit_;
+};
+
+// Orphans of our descendants are re-parented to us, so the whole tree stays findable.
+void become_subreaper();
+// Every live process below this one (children, grandchildren...).
+std::vector<pid_t> descendants();
+// Reaps zombies of adopted orphans (our children other than `except`).
+void reap_adopted(pid_t except);
+void signal_all(const std::vector<pid_t>& pids, int sig);
+
+// The argv that runs `argv` with PR_SET_PDEATHSIG(SIGKILL) set (through ourselves).
+std::vector<std::string> with_parent_death_signal(const std::vector<std::string>& argv);
+// Entry point of that trampoline: argv[2...] is the command. Does not return on success.
+int exec_with_parent_death_signal(int argc, char** argv);
+inline constexpr const char* parent_death_trampoline = "__exec-with-pdeathsig";
+
+} // namespace coordctl::os

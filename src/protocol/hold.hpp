@@ -1,0 +1,57 @@
+// Running the user's command while the entry is held: the child inherits a
+// lock on the wait file (so an orphaned child keeps the hold, as with
+// flock(1)), signals are forwarded, and if the wait file is removed the whole
+// process tree is stopped before the hold is given up.
+#pragma once
+
+#include "core/duration.hpp"
+#include "os/loop.hpp"
+#include "os/process.hpp"
+#include "protocol/queue.hpp"
+
+#include <functional>
+#include <optional>
+#include <set>
+
+namespace coordctl {
+
+struct HoldOptions {
+    os::ChildSpec child;
+    Duration kill_after = std::chrono::seconds(10);
+    Duration poll_interval = std::chrono::milliseconds(200);
+    bool force_poll = false;
+};
+
+class Hold {
+  public:
+    Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<void(int)> done);
+    // Starts the command. done gets its exit status, 79 if the hold was lost,
+    // 126/127 if it could not be started. Called once the whole tree is gone.
+    void start();
+    void forward(int sig);
+
+  private:
+    void check_loss();
+    void on_child_exit(int code);
+    void stop_tree();
+    void stopping_tick();
+    void finish(int code);
+
+    Ticket& ticket_;
+    HoldOptions options_;
+    std::function<void(int)> done_;
+    os::Child child_;
+    os::FileWatch watch_;
+    os::Timer kill_timer_;
+    os::Timer stopping_;
+    std::optional<int> child_code_;
+    bool lost_ = false;
+    bool stopping_tree_ = false;
+    bool killing_ = false;
+    std::set<pid_t> terminated_;
+};
+
+// The environment of the command: ours, plus the COORDCTL_* variables.
+std::vector<std::string> child_environment(const std::vector<std::pair<std::string, std::string>>& extra);
+
+} // namespace coordctl

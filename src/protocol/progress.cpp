@@ -1,0 +1,61 @@
+#include "protocol/progress.hpp"
+
+#include "os/files.hpp"
+#include "os/terminal.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <ctime>
+#include <unistd.h>
+
+namespace coordctl {
+
+ProgressStyle choose_progress_style(bool quiet, bool verbose) {
+    if (verbose) return ProgressStyle::log;
+    if (quiet || !os::is_terminal(STDERR_FILENO)) return ProgressStyle::none;
+    return ProgressStyle::line;
+}
+
+void Progress::update(const WaitPlan& plan, Queue& queue) {
+    bool changed = plan.position != status_.position || plan.head != head_;
+    status_.position = plan.position;
+    status_.ahead = plan.ahead;
+    if (plan.head != head_) {
+        head_ = plan.head;
+        auto record = head_ ? queue.read_record(*head_) : std::nullopt;
+        status_.holder = describe_owner(record);
+        head_created_ms_ = record ? record->created_ms : os::now_unix_ms();
+    }
+    show(changed);
+}
+
+WaitStatus Progress::current() const {
+    WaitStatus status = status_;
+    status.holder_age = Duration(os::now_unix_ms() - head_created_ms_);
+    return status;
+}
+
+void Progress::show(bool changed) {
+    if (style_ == ProgressStyle::line) {
+        fmt::print(stderr, "\r\033[Kcoordctl: {}", format_wait_status(dir_, current()));
+        std::fflush(stderr);
+        drawn_ = true;
+    } else if (style_ == ProgressStyle::log && changed) {
+        std::time_t now = std::time(nullptr);
+        fmt::print(stderr, "{:%Y-%m-%dT%H:%M:%S} coordctl: {}\n", fmt::localtime(now),
+                   format_wait_status(dir_, current()));
+    }
+}
+
+void Progress::tick() {
+    if (status_.position != 0) show(false);
+}
+
+void Progress::finish() {
+    if (drawn_) fmt::print(stderr, "\r\033[K");
+    std::fflush(stderr);
+    drawn_ = false;
+}
+
+} // namespace coordctl

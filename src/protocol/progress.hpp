@@ -1,0 +1,41 @@
+// Telling the user what a wait is waiting for: one updating line on a
+// terminal, a timestamped line per change with -v, or nothing.
+#pragma once
+
+#include "core/progress.hpp"
+#include "core/queue_order.hpp"
+#include "protocol/queue.hpp"
+
+#include <optional>
+#include <string>
+
+namespace coordctl {
+
+enum class ProgressStyle { none, line, log };
+
+// The style for stderr: line on a terminal unless quiet; log when verbose.
+ProgressStyle choose_progress_style(bool quiet, bool verbose);
+
+class Progress {
+  public:
+    Progress(ProgressStyle style, std::string dir) : style_(style), dir_(std::move(dir)) {}
+    // After each look at the queue; reads the holder's record when it changed.
+    void update(const WaitPlan& plan, Queue& queue);
+    void tick(); // redraw the line (ages move on)
+    void finish(); // clear the line
+    // The current holder, for "not acquired" messages.
+    const std::string& holder() const { return status_.holder; }
+
+  private:
+    WaitStatus current() const;
+    void show(bool changed);
+
+    ProgressStyle style_;
+    std::string dir_;
+    std::optional<EntryName> head_;
+    std::int64_t head_created_ms_ = 0;
+    WaitStatus status_;
+    bool drawn_ = false;
+};
+
+} // namespace coordctl
