@@ -1,0 +1,77 @@
+# bash completion for coordctl(1)                          -*- shell-script -*-
+# Needs bash-completion (_init_completion, _filedir, _command_offset).
+# scripts/check-docs checks that every option of `coordctl SUB --help` is here.
+
+_coordctl_lock()
+{
+    local i=$1 # index of the word after "lock"
+    local opts_with_arg='-w --timeout -E --conflict-exit-code -c --command --id --kill-after --orphan'
+    local opts="-h --help -n --nonblock -w --timeout -E --conflict-exit-code
+        -c --command --id --kill-after --orphan --no-create -q --quiet
+        -v --verbose"
+
+    # After "--" comes the command, completed as if typed on its own.
+    local j have_dir=
+    for ((j = i; j < cword; j++)); do
+        case ${words[j]} in
+            --)
+                _command_offset $((j + 1))
+                return
+                ;;
+            --*=*) ;;
+            -*)
+                [[ " $opts_with_arg " == *" ${words[j]} "* ]] && ((j++))
+                ;;
+            *) have_dir=1 ;;
+        esac
+    done
+
+    case $prev in
+        --orphan)
+            COMPREPLY=($(compgen -W 'keep kill' -- "$cur"))
+            return
+            ;;
+        -w | --timeout | --kill-after)
+            COMPREPLY=($(compgen -W '500ms 1s 10s 30s 1m 5m 1h' -- "$cur"))
+            return
+            ;;
+        -E | --conflict-exit-code | -c | --command | --id)
+            return # free text
+            ;;
+    esac
+
+    if [[ $cur == -* || ($have_dir && ! $cur) ]]; then
+        # Once DIR is there, what is left is options and "--" before CMD.
+        COMPREPLY=($(compgen -W "$opts --" -- "$cur"))
+    elif [[ ! $have_dir ]]; then
+        _filedir -d
+    fi
+}
+
+_coordctl()
+{
+    local cur prev words cword split
+    _init_completion -s || return
+
+    local subcommands='lock'
+    local i
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            lock)
+                _coordctl_lock $((i + 1))
+                return
+                ;;
+            -*) ;;
+            *) return ;; # unknown subcommand
+        esac
+    done
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '-h --help --version' -- "$cur"))
+    else
+        COMPREPLY=($(compgen -W "$subcommands" -- "$cur"))
+    fi
+} &&
+    complete -F _coordctl coordctl
+
+# ex: filetype=sh

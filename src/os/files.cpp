@@ -126,6 +126,7 @@ UniqueFd Directory::publish(const std::string& name, const std::string& content)
         write_all(fd.get(), content, path_of(name));
         std::string proc = fmt::format("/proc/self/fd/{}", fd.get());
         if (::linkat(AT_FDCWD, proc.c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return fd;
+        if (errno == EEXIST) return UniqueFd();
         if (errno != ENOENT) throw Error("cannot create wait file", path_of(name), errno);
         // No /proc: fall through to a named temporary file.
     } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
@@ -137,8 +138,10 @@ UniqueFd Directory::publish(const std::string& name, const std::string& content)
     try {
         flock_or_throw(fd.get(), LOCK_SH, path_);
         write_all(fd.get(), content, path_of(temp));
-        if (::linkat(fd_, temp.c_str(), fd_, name.c_str(), 0) != 0)
-            throw Error("cannot create wait file", path_of(name), errno);
+        if (::linkat(fd_, temp.c_str(), fd_, name.c_str(), 0) != 0) {
+            if (errno != EEXIST) throw Error("cannot create wait file", path_of(name), errno);
+            fd.reset();
+        }
     } catch (...) {
         ::unlinkat(fd_, temp.c_str(), 0);
         throw;

@@ -55,7 +55,8 @@ class Directory {
     bool unlink_if(const std::string& name, FileId expected) const;
 
     // Creates a file that is fully written and share-locked before `name`
-    // appears (O_TMPFILE + linkat, else a dot temp file + link). Throws Error.
+    // appears (O_TMPFILE + linkat, else a dot temp file + link). An empty fd
+    // if `name` is already taken; throws Error on any other failure.
     UniqueFd publish(const std::string& name, const std::string& content) const;
     // Opens (creating) a bookkeeping dot file for read and write. Throws Error.
     UniqueFd open_dotfile(const std::string& name) const;

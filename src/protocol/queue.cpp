@@ -1,5 +1,7 @@
 #include "protocol/queue.hpp"
 
+#include "core/error.hpp"
+#include "core/exit_codes.hpp"
 #include "os/host.hpp"
 
 #include <fmt/format.h>
@@ -28,6 +30,27 @@ void Ticket::leave() {
     fd_.reset();
 }
 
+namespace {
+
+constexpr int max_publish_attempts = 1000;
+
+Record new_record(const JoinRequest& request) {
+    const auto& me = os::host_identity();
+    Record record;
+    record.mode = std::string(mode_name(request.mode));
+    record.pid = ::getpid();
+    record.host = me.host;
+    record.boot_id = me.boot_id;
+    record.pid_start = os::process_start_time(::getpid()).value_or(0);
+    record.created_ms = os::now_unix_ms();
+    record.ttl_ms = request.ttl.count();
+    record.command = request.command;
+    record.label = request.label;
+    return record;
+}
+
+} // namespace
+
 Queue Queue::open(const std::string& path, bool create) {
     return Queue(os::Directory::open(path, create));
 }
@@ -41,17 +64,13 @@ std::vector<EntryName> Queue::entries() {
     return out;
 }
 
-std::uint64_t Queue::next_token(int token_fd) {
+std::uint64_t Queue::last_token(int token_fd) {
     auto text = os::read_small(token_fd, 64);
-    auto high = text ? parse_token(*text) : std::nullopt;
-    if (!high) {
-        // New directory, or the mark was damaged: never go below a token in use.
-        high = 0;
-        for (const auto& entry : entries()) high = std::max(*high, entry.token);
-    }
-    std::uint64_t token = *high + 1;
-    os::write_at_start(token_fd, format_token(token), dir_.path_of(token_file));
-    return token;
+    if (auto high = text ? parse_token(*text) : std::nullopt) return *high;
+    // New directory, or the mark was damaged: never go below a token in use.
+    std::uint64_t high = 0;
+    for (const auto& entry : entries()) high = std::max(high, entry.token);
+    return high;
 }
 
 std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
@@ -59,20 +78,18 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
     // step, so no entry can appear behind a later token.
     os::UniqueFd token_fd = dir_.open_dotfile(token_file);
     os::lock_exclusive(token_fd.get(), dir_.path_of(token_file));
-    EntryName name{request.priority, next_token(token_fd.get()), request.mode};
-    const auto& me = os::host_identity();
-    Record record;
-    record.token = name.token;
-    record.mode = std::string(mode_name(request.mode));
-    record.pid = ::getpid();
-    record.host = me.host;
-    record.boot_id = me.boot_id;
-    record.pid_start = os::process_start_time(::getpid()).value_or(0);
-    record.created_ms = os::now_unix_ms();
-    record.ttl_ms = request.ttl.count();
-    record.command = request.command;
-    record.label = request.label;
-    auto fd = dir_.publish(name.str(), format_record(record));
+    EntryName name{request.priority, last_token(token_fd.get()), request.mode};
+    Record record = new_record(request);
+    os::UniqueFd fd;
+    // A name already taken (by a foreign file) is skipped: tokens are never reused.
+    for (int attempt = 0; !fd; ++attempt) {
+        if (attempt == max_publish_attempts)
+            throw Error(exit_code::cant_create, "cannot create wait file: every name taken",
+                        dir_.path());
+        record.token = ++name.token;
+        fd = dir_.publish(name.str(), format_record(record));
+    }
+    os::write_at_start(token_fd.get(), format_token(name.token), dir_.path_of(token_file));
     return std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record));
 }
 

@@ -80,7 +80,7 @@ class Queue {
 
   private:
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
-    std::uint64_t next_token(int token_fd);
+    std::uint64_t last_token(int token_fd);
     std::optional<Record> parse_or_report(const EntryName& entry, int fd);
 
     os::Directory dir_;

@@ -1,0 +1,69 @@
+# Shared setup for the integration tests: a fresh queue directory per test,
+# a wait_for helper that polls a condition until a deadline, and a teardown
+# that fails if the directory holds anything but the token mark.
+
+bats_require_minimum_version 1.5.0
+
+COORDCTL=${COORDCTL:-$BATS_TEST_DIRNAME/../../build/coordctl}
+
+setup() {
+    D=$BATS_TEST_TMPDIR/q
+    T=$BATS_TEST_TMPDIR
+    BG_PIDS=()
+}
+
+teardown() {
+    local pid failed=0
+    # Background coordctl processes must end by themselves: one still running
+    # is killed and fails the test.
+    for pid in "${BG_PIDS[@]}"; do
+        if ! WAIT_FOR_SECONDS=10 wait_for "background process $pid to end" process_gone "$pid"; then
+            kill -9 "$pid" 2>/dev/null || true
+            failed=1
+        fi
+        wait "$pid" 2>/dev/null || true
+    done
+    ((failed == 0)) || return 1
+    if [[ -d $D ]]; then
+        local left
+        left=$(find "$D" -mindepth 1 ! -name .token ! -name 'keep*' ! -name '.keep*' -print)
+        if [[ -n $left ]]; then
+            echo "leftovers in $D:" >&2
+            echo "$left" >&2
+            return 1
+        fi
+    fi
+}
+
+# wait_for DESCRIPTION COMMAND...: runs COMMAND every 10ms until it succeeds;
+# fails naming DESCRIPTION after WAIT_FOR_SECONDS (default 10).
+wait_for() {
+    local what=$1
+    shift
+    local deadline=$((SECONDS + ${WAIT_FOR_SECONDS:-10}))
+    until "$@"; do
+        if ((SECONDS >= deadline)); then
+            echo "timed out waiting for: $what" >&2
+            return 1
+        fi
+        sleep 0.01
+    done
+}
+
+# Starts coordctl in the background (fd 3 closed so bats does not wait for it);
+# its pid is in $! and remembered for teardown.
+bg() {
+    "$@" 3>&- &
+    BG_PIDS+=($!)
+}
+
+wait_files() { ls "$D" 2>/dev/null | grep -c '^[01]-' || true; }
+has_wait_files() { [[ $(wait_files) -eq $1 ]]; }
+file_has_line() { grep -qx -- "$2" "$1" 2>/dev/null; }
+file_exists() { [[ -e $1 ]]; }
+process_gone() { ! kill -0 "$1" 2>/dev/null || [[ $(ps -o stat= -p "$1") == Z* ]]; }
+
+# A gate: a command blocks in `gate_wait NAME` until the test runs `gate_open NAME`.
+gate_make() { mkfifo "$T/gate-$1"; }
+gate_open() { echo go >"$T/gate-$1"; }
+gate_cmd() { echo "read _ < '$T/gate-$1'"; }
