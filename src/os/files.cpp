@@ -56,7 +56,7 @@ Directory Directory::open(const std::string& given, bool create) {
     if (fd < 0) {
         int err = errno;
         struct stat st;
-        if (err == ELOOP && ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        if ((err == ELOOP || err == ENOTDIR) && ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
             throw Error(exit_code_for_errno(ELOOP),
                         "refusing to use a symbolic link as the queue directory", path);
         throw Error("cannot open directory", path, err);

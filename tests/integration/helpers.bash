@@ -67,3 +67,9 @@ process_gone() { ! kill -0 "$1" 2>/dev/null || [[ $(ps -o stat= -p "$1") == Z* ]
 gate_make() { mkfifo "$T/gate-$1"; }
 gate_open() { echo go >"$T/gate-$1"; }
 gate_cmd() { echo "read _ < '$T/gate-$1'"; }
+
+# wait_status PID: waits for a background process and puts its exit status in $status.
+wait_status() {
+    status=0
+    wait "$1" || status=$?
+}

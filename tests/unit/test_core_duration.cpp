@@ -101,18 +101,20 @@ TEST_CASE("parse_duration: at most ten years") {
 }
 
 TEST_CASE("parse_duration: garbage is rejected") {
-    const char* garbage[] = {"",     "abc",   "-1",     "1x",   "ms",     "1h30", "1.2.3",
-                             " 5",   "5 ",    "+5",     "-1s",  "1 s",    "1e3",  ".",
-                             "s",    "h",     "1h 30m", "1hms", "5s\n",   "0x10", "1,5",
-                             "1S",   "1sec",  "1min",   "1d",   "1.5.s",  "..5",  "1h-30m",
-                             "nan",  "inf",   "1h30.",  "m1",   "\t1s"};
+    const char* garbage[] = {
+        "",     "abc",  "-1", "1x",    "ms",  "1h30",   "1.2.3", " 5",   "5 ",    "+5",  "-1s",
+        "1 s",  "1e3",  ".",  "s",     "h",   "1h 30m", "1hms",  "5s\n", "0x10",  "1,5", "1S",
+        "1sec", "1min", "1d", "1.5.s", "..5", "1h-30m", "nan",   "inf",  "1h30.", "m1",  "\t1s"};
     for (const char* text : garbage) {
         CAPTURE(std::string(text));
         CHECK_FALSE(parse_duration(text).has_value());
     }
     // An embedded NUL is not the end of the text.
     CHECK_FALSE(parse_duration(std::string("1s\0", 3)).has_value());
-    CHECK_FALSE(parse_duration(std::string("\0" "1s", 3)).has_value());
+    CHECK_FALSE(parse_duration(std::string("\0"
+                                           "1s",
+                                           3))
+                    .has_value());
 }
 
 TEST_CASE("format_duration: short human form") {
@@ -140,8 +142,8 @@ TEST_CASE("format_duration: negative durations show as zero") {
 }
 
 TEST_CASE("format_duration: output parses back to the same value when whole") {
-    for (long long ms : {0LL, 7LL, 999LL, 1000LL, 42 * second, minute, 185 * second,
-                         59 * minute + 59 * second}) {
+    for (long long ms :
+         {0LL, 7LL, 999LL, 1000LL, 42 * second, minute, 185 * second, 59 * minute + 59 * second}) {
         CAPTURE(ms);
         CHECK(ms_of(format_duration(Duration(ms))) == ms);
     }

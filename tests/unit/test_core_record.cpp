@@ -1,1 +1,267 @@
+#include "core/record.hpp"
+
 #include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+using coordctl::command_line;
+using coordctl::format_record;
+using coordctl::parse_record;
+using coordctl::Record;
+using nlohmann::json;
+
+namespace {
+
+Record sample() {
+    Record r;
+    r.token = 42;
+    r.mode = "exclusive";
+    r.pid = 1234;
+    r.host = "build-01";
+    r.boot_id = "0f8e6a4c-1d2b-4c3a-9e8f-7a6b5c4d3e2f";
+    r.pid_start = 987654;
+    r.created_ms = 1'700'000'000'123;
+    r.ttl_ms = 30'000;
+    r.command = {"sleep", "5"};
+    r.label = "nightly";
+    return r;
+}
+
+// The sample record as JSON, for tests that damage one field at a time.
+json sample_json() { return json::parse(format_record(sample())); }
+
+bool parses(const json& j) { return parse_record(j.dump()).has_value(); }
+
+const char* const field_names[] = {"version", "token",      "mode",   "pid",
+                                   "host",    "boot_id",    "pid_start", "created_ms",
+                                   "ttl_ms",  "command",    "label"};
+
+} // namespace
+
+TEST_CASE("format_record: one line of JSON with the stable field names") {
+    CHECK(format_record(sample()) ==
+          R"({"boot_id":"0f8e6a4c-1d2b-4c3a-9e8f-7a6b5c4d3e2f","command":["sleep","5"],)"
+          R"("created_ms":1700000000123,"host":"build-01","label":"nightly","mode":"exclusive",)"
+          R"("pid":1234,"pid_start":987654,"token":42,"ttl_ms":30000,"version":1})"
+          "\n");
+}
+
+TEST_CASE("format_record: a default record") {
+    CHECK(format_record(Record{}) ==
+          R"({"boot_id":"","command":[],"created_ms":0,"host":"","label":"","mode":"",)"
+          R"("pid":0,"pid_start":0,"token":0,"ttl_ms":0,"version":1})"
+          "\n");
+}
+
+TEST_CASE("parse_record: round trip") {
+    SUBCASE("sample") {
+        auto parsed = parse_record(format_record(sample()));
+        REQUIRE(parsed.has_value());
+        CHECK(*parsed == sample());
+        CHECK(parsed->version == Record::current_version);
+        CHECK(parsed->token == 42);
+        CHECK(parsed->pid == 1234);
+        CHECK(parsed->command == std::vector<std::string>{"sleep", "5"});
+        CHECK(parsed->label == "nightly");
+    }
+    SUBCASE("extreme numbers") {
+        Record r = sample();
+        r.token = std::numeric_limits<std::uint64_t>::max();
+        r.pid_start = std::numeric_limits<std::uint64_t>::max();
+        r.pid = std::numeric_limits<std::int64_t>::max();
+        r.created_ms = std::numeric_limits<std::int64_t>::min();
+        r.ttl_ms = std::numeric_limits<std::int64_t>::max();
+        auto parsed = parse_record(format_record(r));
+        REQUIRE(parsed.has_value());
+        CHECK(*parsed == r);
+    }
+    SUBCASE("text that needs escaping, and valid UTF-8") {
+        Record r = sample();
+        r.command = {"sh", "-c", "echo \"hi\" \\ there\n\ttab", "", "日本語 ü"};
+        r.label = "quote\" backslash\\ newline\n nul" + std::string(1, '\0') + " end";
+        r.mode = "shared";
+        std::string text = format_record(r);
+        CHECK(text.find('\n') == text.size() - 1); // still one line
+        auto parsed = parse_record(text);
+        REQUIRE(parsed.has_value());
+        CHECK(*parsed == r);
+    }
+    SUBCASE("no command, no label") {
+        Record r = sample();
+        r.command.clear();
+        r.label.clear();
+        auto parsed = parse_record(format_record(r));
+        REQUIRE(parsed.has_value());
+        CHECK(*parsed == r);
+    }
+}
+
+TEST_CASE("parse_record: accepts whitespace and fields it does not know") {
+    CHECK(parse_record("  \n" + format_record(sample()) + "\n\n  ").has_value());
+    json j = sample_json();
+    j["future_field"] = {1, 2, 3};
+    auto parsed = parse_record(j.dump(2));
+    REQUIRE(parsed.has_value());
+    CHECK(*parsed == sample());
+}
+
+TEST_CASE("parse_record: text that is not a JSON object") {
+    const char* garbage[] = {"",       " ",  "\n",   "not json", "{",      "}",      "{]",
+                             "[]",     "[1]", "42",  "\"text\"", "null",   "true",   "{}",
+                             "{\"version\":1", "\xff\xfe\x00", "{\"version\":1,}"};
+    for (const char* text : garbage) {
+        CAPTURE(std::string(text));
+        CHECK_FALSE(parse_record(text).has_value());
+    }
+    json array = json::array({sample_json()});
+    CHECK_FALSE(parse_record(array.dump()).has_value());
+    std::string good = format_record(sample());
+    CHECK_FALSE(parse_record(good + "x").has_value());                // trailing garbage
+    CHECK_FALSE(parse_record(good + good).has_value());               // two objects
+    CHECK_FALSE(parse_record(good.substr(0, good.size() / 2)).has_value()); // half-written
+    CHECK_FALSE(parse_record("// comment\n" + good).has_value());
+}
+
+TEST_CASE("parse_record: every field is required") {
+    for (const char* field : field_names) {
+        CAPTURE(std::string(field));
+        json j = sample_json();
+        REQUIRE(j.erase(field) == 1);
+        CHECK_FALSE(parses(j));
+    }
+}
+
+TEST_CASE("parse_record: fields of the wrong type") {
+    for (const char* field : field_names) {
+        CAPTURE(std::string(field));
+        for (const json& wrong : {json(nullptr), json(true), json::object(), json("1")}) {
+            CAPTURE(wrong.dump());
+            json j = sample_json();
+            j[field] = wrong;
+            CHECK_FALSE(parses(j));
+        }
+    }
+    struct Case {
+        const char* field;
+        json value;
+    };
+    const Case cases[] = {
+        {"version", 1.0},     {"token", 42.0},       {"token", -42},
+        {"pid", 1234.5},      {"pid_start", -1},     {"created_ms", 1.5},
+        {"ttl_ms", 3e4},      {"host", 7},           {"boot_id", json::array()},
+        {"mode", 1},          {"label", json::array({"a"})}, {"command", "sleep 5"},
+        {"command", json::array({"sleep", 5})},      {"command", json::array({json::array()})},
+        {"command", json::array({nullptr})},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(std::string(c.field));
+        CAPTURE(c.value.dump());
+        json j = sample_json();
+        j[c.field] = c.value;
+        CHECK_FALSE(parses(j));
+    }
+}
+
+TEST_CASE("parse_record: numbers outside their field's range") {
+    // Too large for the field's type: must not wrap around into a valid value.
+    const char* cases[] = {
+        R"("version":4294967297)",           // 2^32 + 1 would wrap to version 1
+        R"("version":18446744073709551615)", //
+        R"("pid":4294967296000000000000)",   // beyond 64 bits
+        R"("pid":9223372036854775808)",      // 2^63 wraps negative
+        R"("pid":18446744073709551617)",     //
+        R"("created_ms":9223372036854775808)",
+        R"("ttl_ms":18446744073709551615)",
+        R"("token":18446744073709551616)",   // 2^64
+        R"("pid_start":-1)",
+    };
+    for (const char* replacement : cases) {
+        std::string text = format_record(sample());
+        std::string key = std::string(replacement).substr(0, std::string(replacement).find(':'));
+        auto start = text.find(key + ":");
+        REQUIRE(start != std::string::npos);
+        auto end = text.find_first_of(",}", start);
+        text.replace(start, end - start, replacement);
+        CAPTURE(text);
+        CHECK_FALSE(parse_record(text).has_value());
+    }
+}
+
+TEST_CASE("parse_record: only the current version") {
+    for (int version : {0, 2, -1, 100}) {
+        CAPTURE(version);
+        json j = sample_json();
+        j["version"] = version;
+        CHECK_FALSE(parses(j));
+    }
+    json j = sample_json();
+    j["version"] = Record::current_version;
+    CHECK(parses(j));
+}
+
+TEST_CASE("parse_record: the owner pid must be positive") {
+    for (std::int64_t pid : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{-1234},
+                             std::numeric_limits<std::int64_t>::min()}) {
+        CAPTURE(pid);
+        json j = sample_json();
+        j["pid"] = pid;
+        CHECK_FALSE(parses(j));
+    }
+    json j = sample_json();
+    j["pid"] = 1;
+    auto parsed = parse_record(j.dump());
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->pid == 1);
+}
+
+TEST_CASE("parse_record: size limit") {
+    std::string good = format_record(sample());
+    REQUIRE(good.size() < Record::max_size);
+    // Trailing whitespace keeps the JSON valid, so only the size decides.
+    std::string at_limit = good + std::string(Record::max_size - good.size(), ' ');
+    REQUIRE(at_limit.size() == Record::max_size);
+    CHECK(parse_record(at_limit).has_value());
+    CHECK_FALSE(parse_record(at_limit + " ").has_value());
+    CHECK_FALSE(parse_record(good + std::string(10 * Record::max_size, ' ')).has_value());
+
+    // A label that makes the record too big.
+    Record big = sample();
+    big.label = std::string(Record::max_size, 'a');
+    CHECK_FALSE(parse_record(format_record(big)).has_value());
+}
+
+TEST_CASE("parse_record: hostile nesting does not crash") {
+    std::size_t depth = Record::max_size / 2;
+    CHECK_FALSE(parse_record(std::string(depth, '[') + std::string(depth, ']')).has_value());
+    CHECK_FALSE(parse_record(std::string(Record::max_size, '[')).has_value());
+    std::string objects;
+    for (std::size_t i = 0; objects.size() + 10 < Record::max_size; ++i) objects += "{\"a\":";
+    CHECK_FALSE(parse_record(objects).has_value());
+}
+
+TEST_CASE("format_record: invalid UTF-8 in user text does not throw") {
+    Record r = sample();
+    r.command = {"ab\xff" "cd", "\xc3"};
+    r.label = "lab\xfe\xfe" "el";
+    std::string text;
+    CHECK_NOTHROW(text = format_record(r));
+    // The bad bytes are replaced by U+FFFD; the rest survives.
+    auto parsed = parse_record(text);
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->command == std::vector<std::string>{"ab\xef\xbf\xbd" "cd", "\xef\xbf\xbd"});
+    CHECK(parsed->label == "lab\xef\xbf\xbd\xef\xbf\xbd" "el");
+    CHECK(parsed->pid == 1234);
+    CHECK(parsed->host == "build-01");
+}
+
+TEST_CASE("command_line: words joined by spaces") {
+    CHECK(command_line({}) == "(none)");
+    CHECK(command_line({"true"}) == "true");
+    CHECK(command_line({"sleep", "5"}) == "sleep 5");
+    CHECK(command_line({"sh", "-c", "echo hi && sleep 1"}) == "sh -c echo hi && sleep 1");
+}

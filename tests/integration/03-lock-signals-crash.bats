@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# coordctl lock and signals, crashes, loss and nesting.
+
+load helpers
+
+hold_gate() {
+    gate_make "$1"
+    bg "$COORDCTL" lock "$D" -q "${@:2}" -- sh -c "echo \$\$ > '$T/pid-$1'; echo start-$1 >> '$T/log'; $(gate_cmd "$1"); echo end-$1 >> '$T/log'"
+    wait_for "holder $1 to start" file_has_line "$T/log" "start-$1"
+}
+
+@test "SIGTERM is forwarded to the command and its status passed through" {
+    bg "$COORDCTL" lock "$D" -- sh -c "trap 'echo got-term >> \"$T/log\"; exit 7' TERM; echo ready >> '$T/log'; while :; do sleep 0.05; done"
+    local holder=$!
+    wait_for "the command to start" file_has_line "$T/log" ready
+    kill -TERM "$holder"
+    wait_status "$holder"
+    [ "$status" -eq 7 ]
+    file_has_line "$T/log" got-term
+}
+
+@test "SIGINT while waiting cancels the wait and removes the wait file" {
+    hold_gate h
+    bg "$COORDCTL" lock "$D" -q -- echo waiter-ran
+    local waiter=$!
+    wait_for "the waiter to queue" has_wait_files 2
+    kill -INT "$waiter"
+    wait_status "$waiter"
+    [ "$status" -eq 130 ]
+    has_wait_files 1
+    gate_open h
+    wait_for "the holder to finish" has_wait_files 0
+    ! file_has_line "$T/log" waiter-ran
+}
+
+@test "a SIGKILLed holder (and its command) is passed over without any TTL" {
+    hold_gate h --orphan=kill
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter-ran >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 2
+    kill -9 "${BG_PIDS[0]}"
+    # The default TTL is 30s: well past this deadline.
+    wait_for "the waiter to run after the holder died" file_has_line "$T/log" waiter-ran
+    wait_for "the queue to empty" has_wait_files 0
+}
+
+@test "a SIGKILLed waiter in the middle does not let the one behind jump the holder" {
+    hold_gate h
+    bg "$COORDCTL" lock "$D" -q -- true
+    local middle=$!
+    wait_for "the middle waiter to queue" has_wait_files 2
+    local middle_file
+    middle_file=$(ls "$D" | sort | sed -n 2p)
+    bg "$COORDCTL" lock "$D" -q -- sh -c "echo last-ran >> '$T/log'"
+    wait_for "the last waiter to queue" has_wait_files 3
+    kill -9 "$middle"
+    wait_for "the dead middle entry to be removed" eval "[ ! -e '$D/$middle_file' ]"
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    gate_open h
+    wait_for "the last waiter to run" file_has_line "$T/log" last-ran
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h last-ran " ]
+}
+
+@test "an orphaned command keeps the lock until it exits" {
+    hold_gate h
+    kill -9 "${BG_PIDS[0]}"
+    wait_for "coordctl to die" process_gone "${BG_PIDS[0]}"
+    kill -0 "$(cat "$T/pid-h")"
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter-ran >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 2
+    gate_open h
+    wait_for "the waiter to run after the orphan ended" file_has_line "$T/log" waiter-ran
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h waiter-ran " ]
+    wait_for "the queue to empty" has_wait_files 0
+}
+
+@test "--orphan=kill: the command dies with coordctl" {
+    hold_gate h --orphan=kill
+    local cmd_pid
+    cmd_pid=$(cat "$T/pid-h")
+    kill -9 "${BG_PIDS[0]}"
+    wait_for "the command to be killed with coordctl" process_gone "$cmd_pid"
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 0 ]
+}
+
+@test "own wait file removed: the whole command tree is stopped, exit 79" {
+    bg "$COORDCTL" lock "$D" -- sh -c "sleep 600 & echo \$! > '$T/bgpid'; echo \$\$ > '$T/shpid'; wait"
+    local holder=$!
+    wait_for "the command to start" file_exists "$T/bgpid"
+    wait_for "the shell to write its pid" file_exists "$T/shpid"
+    rm "$D"/1-*
+    wait_status "$holder"
+    [ "$status" -eq 79 ]
+    process_gone "$(cat "$T/bgpid")"
+    process_gone "$(cat "$T/shpid")"
+}
+
+@test "loss: a command ignoring SIGTERM is killed after --kill-after" {
+    bg "$COORDCTL" lock "$D" --kill-after 0.2 -- sh -c "trap '' TERM; echo ready >> '$T/log'; while :; do sleep 0.05; done"
+    local holder=$!
+    wait_for "the command to start" file_has_line "$T/log" ready
+    rm "$D"/1-*
+    wait_status "$holder"
+    [ "$status" -eq 79 ]
+}
+
+@test "background processes left by the command are stopped before release" {
+    run "$COORDCTL" lock "$D" -- sh -c "sleep 600 & echo \$! > '$T/bgpid'"
+    [ "$status" -eq 0 ]
+    process_gone "$(cat "$T/bgpid")"
+}
+
+@test "a nested lock on the same DIR runs at once under the same token" {
+    run "$COORDCTL" lock "$D" -- sh -c "echo outer \$COORDCTL_TOKEN; '$COORDCTL' lock -n '$D' -- sh -c 'echo inner \$COORDCTL_TOKEN'"
+    [ "$status" -eq 0 ]
+    [ "$output" = "outer 1
+inner 1" ]
+}
+
+@test "a nested lock that closed the inherited fd is still recognised through its ancestor" {
+    run "$COORDCTL" lock "$D" -- sh -c "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; '$COORDCTL' lock -n '$D' -- sh -c 'echo inner \$COORDCTL_TOKEN'"
+    [ "$status" -eq 0 ]
+    [ "$output" = "inner 1" ]
+}
+
+@test "an unrelated process with a copied environment queues normally" {
+    hold_gate h
+    local file
+    file=$(ls "$D")
+    COORDCTL_DIR=$D COORDCTL_WAIT_FILE=$D/$file run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    gate_open h
+}
