@@ -28,11 +28,11 @@ _coordctl_lock()
 
     case $prev in
         --orphan)
-            COMPREPLY=($(compgen -W 'keep kill' -- "$cur"))
+            mapfile -t COMPREPLY < <(compgen -W 'keep kill' -- "$cur")
             return
             ;;
         -w | --timeout | --kill-after)
-            COMPREPLY=($(compgen -W '500ms 1s 10s 30s 1m 5m 1h' -- "$cur"))
+            mapfile -t COMPREPLY < <(compgen -W '500ms 1s 10s 30s 1m 5m 1h' -- "$cur")
             return
             ;;
         -E | --conflict-exit-code | -c | --command | --id)
@@ -42,7 +42,7 @@ _coordctl_lock()
 
     if [[ $cur == -* || ($have_dir && ! $cur) ]]; then
         # Once DIR is there, what is left is options and "--" before CMD.
-        COMPREPLY=($(compgen -W "$opts --" -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -W "$opts --" -- "$cur")
     elif [[ ! $have_dir ]]; then
         _filedir -d
     fi
@@ -50,6 +50,7 @@ _coordctl_lock()
 
 _coordctl()
 {
+    # shellcheck disable=SC2034 # split is set by _init_completion -s
     local cur prev words cword split
     _init_completion -s || return
 
@@ -67,9 +68,9 @@ _coordctl()
     done
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-h --help --version' -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -W '-h --help --version' -- "$cur")
     else
-        COMPREPLY=($(compgen -W "$subcommands" -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -W "$subcommands" -- "$cur")
     fi
 } &&
     complete -F _coordctl coordctl

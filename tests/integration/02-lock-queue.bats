@@ -123,3 +123,17 @@ SH
     [ -f "$D/1-00000000000000000007-x" ]
     rm "$D/1-00000000000000000007-x"
 }
+
+@test "300 waiters (more than the 128 inotify instances a user may have) all get through in order" {
+    hold_gate h
+    local pids=()
+    for i in $(seq 300); do
+        "$COORDCTL" lock "$D" -q -- sh -c "echo w >> '$T/log'" 3>&- &
+        pids+=($!)
+    done
+    wait_for "300 waiters to queue" has_wait_files 301
+    gate_open h
+    for pid in "${pids[@]}"; do wait "$pid"; done
+    [ "$(grep -c '^w$' "$T/log")" -eq 300 ]
+    [ "$(sed -n 2p "$T/log")" = end-h ]
+}

@@ -33,13 +33,17 @@ Record sample() {
 }
 
 // The sample record as JSON, for tests that damage one field at a time.
-json sample_json() { return json::parse(format_record(sample())); }
+json sample_json() {
+    return json::parse(format_record(sample()));
+}
 
-bool parses(const json& j) { return parse_record(j.dump()).has_value(); }
+bool parses(const json& j) {
+    return parse_record(j.dump()).has_value();
+}
 
-const char* const field_names[] = {"version", "token",      "mode",   "pid",
-                                   "host",    "boot_id",    "pid_start", "created_ms",
-                                   "ttl_ms",  "command",    "label"};
+const char* const field_names[] = {"version", "token",   "mode",      "pid",
+                                   "host",    "boot_id", "pid_start", "created_ms",
+                                   "ttl_ms",  "command", "label"};
 
 } // namespace
 
@@ -111,9 +115,23 @@ TEST_CASE("parse_record: accepts whitespace and fields it does not know") {
 }
 
 TEST_CASE("parse_record: text that is not a JSON object") {
-    const char* garbage[] = {"",       " ",  "\n",   "not json", "{",      "}",      "{]",
-                             "[]",     "[1]", "42",  "\"text\"", "null",   "true",   "{}",
-                             "{\"version\":1", "\xff\xfe\x00", "{\"version\":1,}"};
+    const char* garbage[] = {"",
+                             " ",
+                             "\n",
+                             "not json",
+                             "{",
+                             "}",
+                             "{]",
+                             "[]",
+                             "[1]",
+                             "42",
+                             "\"text\"",
+                             "null",
+                             "true",
+                             "{}",
+                             "{\"version\":1",
+                             "\xff\xfe\x00",
+                             "{\"version\":1,}"};
     for (const char* text : garbage) {
         CAPTURE(std::string(text));
         CHECK_FALSE(parse_record(text).has_value());
@@ -121,8 +139,8 @@ TEST_CASE("parse_record: text that is not a JSON object") {
     json array = json::array({sample_json()});
     CHECK_FALSE(parse_record(array.dump()).has_value());
     std::string good = format_record(sample());
-    CHECK_FALSE(parse_record(good + "x").has_value());                // trailing garbage
-    CHECK_FALSE(parse_record(good + good).has_value());               // two objects
+    CHECK_FALSE(parse_record(good + "x").has_value());                      // trailing garbage
+    CHECK_FALSE(parse_record(good + good).has_value());                     // two objects
     CHECK_FALSE(parse_record(good.substr(0, good.size() / 2)).has_value()); // half-written
     CHECK_FALSE(parse_record("// comment\n" + good).has_value());
 }
@@ -151,11 +169,20 @@ TEST_CASE("parse_record: fields of the wrong type") {
         json value;
     };
     const Case cases[] = {
-        {"version", 1.0},     {"token", 42.0},       {"token", -42},
-        {"pid", 1234.5},      {"pid_start", -1},     {"created_ms", 1.5},
-        {"ttl_ms", 3e4},      {"host", 7},           {"boot_id", json::array()},
-        {"mode", 1},          {"label", json::array({"a"})}, {"command", "sleep 5"},
-        {"command", json::array({"sleep", 5})},      {"command", json::array({json::array()})},
+        {"version", 1.0},
+        {"token", 42.0},
+        {"token", -42},
+        {"pid", 1234.5},
+        {"pid_start", -1},
+        {"created_ms", 1.5},
+        {"ttl_ms", 3e4},
+        {"host", 7},
+        {"boot_id", json::array()},
+        {"mode", 1},
+        {"label", json::array({"a"})},
+        {"command", "sleep 5"},
+        {"command", json::array({"sleep", 5})},
+        {"command", json::array({json::array()})},
         {"command", json::array({nullptr})},
     };
     for (const auto& c : cases) {
@@ -177,7 +204,7 @@ TEST_CASE("parse_record: numbers outside their field's range") {
         R"("pid":18446744073709551617)",     //
         R"("created_ms":9223372036854775808)",
         R"("ttl_ms":18446744073709551615)",
-        R"("token":18446744073709551616)",   // 2^64
+        R"("token":18446744073709551616)", // 2^64
         R"("pid_start":-1)",
     };
     for (const char* replacement : cases) {
@@ -240,21 +267,28 @@ TEST_CASE("parse_record: hostile nesting does not crash") {
     CHECK_FALSE(parse_record(std::string(depth, '[') + std::string(depth, ']')).has_value());
     CHECK_FALSE(parse_record(std::string(Record::max_size, '[')).has_value());
     std::string objects;
-    for (std::size_t i = 0; objects.size() + 10 < Record::max_size; ++i) objects += "{\"a\":";
+    for (std::size_t i = 0; objects.size() + 10 < Record::max_size; ++i)
+        objects += "{\"a\":";
     CHECK_FALSE(parse_record(objects).has_value());
 }
 
 TEST_CASE("format_record: invalid UTF-8 in user text does not throw") {
     Record r = sample();
-    r.command = {"ab\xff" "cd", "\xc3"};
-    r.label = "lab\xfe\xfe" "el";
+    r.command = {"ab\xff"
+                 "cd",
+                 "\xc3"};
+    r.label = "lab\xfe\xfe"
+              "el";
     std::string text;
     CHECK_NOTHROW(text = format_record(r));
     // The bad bytes are replaced by U+FFFD; the rest survives.
     auto parsed = parse_record(text);
     REQUIRE(parsed.has_value());
-    CHECK(parsed->command == std::vector<std::string>{"ab\xef\xbf\xbd" "cd", "\xef\xbf\xbd"});
-    CHECK(parsed->label == "lab\xef\xbf\xbd\xef\xbf\xbd" "el");
+    CHECK(parsed->command == std::vector<std::string>{"ab\xef\xbf\xbd"
+                                                      "cd",
+                                                      "\xef\xbf\xbd"});
+    CHECK(parsed->label == "lab\xef\xbf\xbd\xef\xbf\xbd"
+                           "el");
     CHECK(parsed->pid == 1234);
     CHECK(parsed->host == "build-01");
 }

@@ -1,0 +1,63 @@
+#include "core/progress.hpp"
+
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+using coordctl::describe_owner;
+using coordctl::Duration;
+using coordctl::format_wait_status;
+using coordctl::Record;
+using coordctl::WaitStatus;
+
+namespace {
+
+Record owner(std::string label, std::vector<std::string> command) {
+    Record r;
+    r.token = 7;
+    r.mode = "exclusive";
+    r.pid = 1234;
+    r.host = "build-01";
+    r.label = std::move(label);
+    r.command = std::move(command);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("describe_owner: pid@host, label, command") {
+    CHECK(describe_owner(owner("", {"sleep", "5"})) == "1234@build-01 (sleep 5)");
+    CHECK(describe_owner(owner("nightly", {"make", "-j8", "all"})) ==
+          "1234@build-01 [nightly] (make -j8 all)");
+    CHECK(describe_owner(owner("x", {"true"})) == "1234@build-01 [x] (true)");
+}
+
+TEST_CASE("describe_owner: without a readable record") {
+    CHECK(describe_owner(std::nullopt) == "an unknown owner");
+}
+
+TEST_CASE("format_wait_status: the waiting line") {
+    WaitStatus status;
+    status.position = 3;
+    status.ahead = 2;
+    status.holder = "1234@build-01 (sleep 5)";
+    status.holder_age = Duration(12'000);
+    CHECK(format_wait_status("/tmp/q", status) ==
+          "waiting for /tmp/q: position 3 (2 ahead), held by 1234@build-01 (sleep 5) for 12s");
+
+    status.position = 2;
+    status.ahead = 1;
+    status.holder = describe_owner(std::nullopt);
+    status.holder_age = Duration(185'000);
+    CHECK(format_wait_status("queue", status) ==
+          "waiting for queue: position 2 (1 ahead), held by an unknown owner for 3m05s");
+
+    status.holder_age = Duration(450);
+    status.holder = describe_owner(owner("db", {"pg_dump", "main"}));
+    CHECK(format_wait_status("/var/lock/db", status) ==
+          "waiting for /var/lock/db: position 2 (1 ahead), held by 1234@build-01 [db] "
+          "(pg_dump main) for 450ms");
+}
