@@ -2,10 +2,14 @@
 
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 namespace coordctl::os {
 
-Loop::Loop() { uv_loop_init(&loop_); }
+Loop::Loop() {
+    uv_loop_init(&loop_);
+    loop_.data = this;
+}
 
 Loop::~Loop() {
     uv_walk(
@@ -18,7 +22,10 @@ Loop::~Loop() {
     if (uv_loop_close(&loop_) != 0) std::fputs("coordctl: internal: loop not closed\n", stderr);
 }
 
-void Loop::run() { uv_run(&loop_, UV_RUN_DEFAULT); }
+void Loop::run() {
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+}
 
 Timer::Timer(Loop& loop) { uv_timer_init(loop.get(), h_); }
 
@@ -27,7 +34,7 @@ void Timer::start(std::chrono::milliseconds after, std::function<void()> fn) {
     uv_timer_start(
         h_,
         [](uv_timer_t* h) {
-            if (auto* self = owner<Timer>(h)) self->fn_();
+            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, self->fn_);
         },
         static_cast<uint64_t>(after.count() < 0 ? 0 : after.count()), 0);
 }
@@ -38,7 +45,7 @@ void Timer::start_repeating(std::chrono::milliseconds every, std::function<void(
     uv_timer_start(
         h_,
         [](uv_timer_t* h) {
-            if (auto* self = owner<Timer>(h)) self->fn_();
+            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, self->fn_);
         },
         ms, ms);
 }
@@ -50,7 +57,7 @@ SignalWatch::SignalWatch(Loop& loop, int signum, std::function<void(int)> fn) : 
     uv_signal_start(
         h_,
         [](uv_signal_t* h, int sig) {
-            if (auto* self = owner<SignalWatch>(h)) self->fn_(sig);
+            if (auto* self = owner<SignalWatch>(h)) Loop::call(h->loop, [&] { self->fn_(sig); });
         },
         signum);
 }
@@ -61,7 +68,7 @@ struct FileWatch::Event : Handle<uv_fs_event_t> {
         return uv_fs_event_start(
             h_,
             [](uv_fs_event_t* h, const char*, int, int) {
-                if (auto* self = owner<Event>(h)) self->watch_->fn_();
+                if (auto* self = owner<Event>(h)) Loop::call(h->loop, self->watch_->fn_);
             },
             path.c_str(), 0);
     }
@@ -95,7 +102,7 @@ ReadableWatch::ReadableWatch(Loop& loop, int fd, std::function<void()> fn) : fn_
     uv_poll_start(
         h_, UV_READABLE,
         [](uv_poll_t* h, int, int) {
-            if (auto* self = owner<ReadableWatch>(h)) self->fn_();
+            if (auto* self = owner<ReadableWatch>(h)) Loop::call(h->loop, self->fn_);
         });
 }
 

@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,11 +19,25 @@ class Loop {
     Loop(const Loop&) = delete;
     Loop& operator=(const Loop&) = delete;
     uv_loop_t* get() { return &loop_; }
+    // Runs until stopped; rethrows the first exception a callback threw.
     void run();
     void stop() { uv_stop(&loop_); }
 
+    // Every callback runs through this: an exception stops the loop instead
+    // of unwinding through libuv's C frames.
+    template <typename Fn> static void call(uv_loop_t* loop, Fn&& fn) {
+        auto* self = static_cast<Loop*>(loop->data);
+        try {
+            fn();
+        } catch (...) {
+            if (!self->error_) self->error_ = std::current_exception();
+            self->stop();
+        }
+    }
+
   private:
     uv_loop_t loop_;
+    std::exception_ptr error_;
 };
 
 // Owns a heap-allocated handle H whose memory is freed by uv_close's callback.

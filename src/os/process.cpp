@@ -69,7 +69,7 @@ int Child::spawn(const ChildSpec& spec, std::function<void(int)> on_exit) {
         if (self == nullptr) return;
         self->running_ = false;
         int code = signal != 0 ? exit_code::signal_base + signal : static_cast<int>(status);
-        self->on_exit_(code);
+        Loop::call(h->loop, [&] { self->on_exit_(code); });
     };
     // uv_spawn initialises the handle even when it fails, so it can be closed.
     int rc = uv_spawn(loop_.get(), h_, &options);

@@ -134,3 +134,38 @@ inner 1" ]
     [ "$status" -eq 75 ]
     gate_open h
 }
+
+@test "own wait file renamed away counts as removal: exit 79" {
+    bg "$COORDCTL" lock "$D" -- sh -c "echo ready >> '$T/log'; exec sleep 600"
+    local holder=$!
+    wait_for "the command to start" file_has_line "$T/log" ready
+    local file
+    file=$(ls "$D")
+    mv "$D/$file" "$T/moved"
+    wait_status "$holder"
+    [ "$status" -eq 79 ]
+}
+
+@test "a waiter whose own wait file is removed stops and says so (79)" {
+    hold_gate h
+    bg "$COORDCTL" lock "$D" -- echo waiter-ran
+    local waiter=$!
+    wait_for "the waiter to queue" has_wait_files 2
+    rm "$D/$(ls "$D" | sort | sed -n 2p)"
+    wait_status "$waiter"
+    [ "$status" -eq 79 ]
+    gate_open h
+    ! file_has_line "$T/log" waiter-ran
+}
+
+@test "SIGUSR1 and SIGHUP are forwarded to the command" {
+    bg "$COORDCTL" lock "$D" -- sh -c "trap 'echo usr1 >> \"$T/log\"' USR1; trap 'echo hup >> \"$T/log\"; exit 0' HUP; echo ready >> '$T/log'; while :; do sleep 0.05; done"
+    local holder=$!
+    wait_for "the command to start" file_has_line "$T/log" ready
+    kill -USR1 "$holder"
+    wait_for "the command to get SIGUSR1" file_has_line "$T/log" usr1
+    kill -HUP "$holder"
+    wait_status "$holder"
+    [ "$status" -eq 0 ]
+    file_has_line "$T/log" hup
+}
