@@ -172,18 +172,16 @@ bool try_lock_exclusive(int fd) {
 void unlock(int fd) { ::flock(fd, LOCK_UN); }
 
 std::optional<std::string> read_small(int fd, std::size_t max) {
-    std::string text(max + 1, '\0');
-    size_t got = 0;
-    while (got < text.size()) {
-        ssize_t n = ::pread(fd, text.data() + got, text.size() - got, static_cast<off_t>(got));
+    std::string text;
+    char chunk[4096];
+    while (true) {
+        ssize_t n = ::pread(fd, chunk, sizeof chunk, static_cast<off_t>(text.size()));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return std::nullopt;
-        if (n == 0) break;
-        got += static_cast<size_t>(n);
+        if (n == 0) return text;
+        text.append(chunk, static_cast<size_t>(n));
+        if (text.size() > max) return std::nullopt;
     }
-    if (got > max) return std::nullopt;
-    text.resize(got);
-    return text;
 }
 
 void write_at_start(int fd, const std::string& text, const std::string& path) {

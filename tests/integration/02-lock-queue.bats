@@ -3,12 +3,6 @@
 
 load helpers
 
-# hold_gate NAME: start a holder whose command blocks until `gate_open NAME`.
-hold_gate() {
-    gate_make "$1"
-    bg "$COORDCTL" lock "$D" -q --id "$1" -- sh -c "echo start-$1 >> '$T/log'; $(gate_cmd "$1"); echo end-$1 >> '$T/log'"
-    wait_for "holder $1 to start" file_has_line "$T/log" "start-$1"
-}
 
 @test "five queued waiters run in the order they queued" {
     hold_gate h

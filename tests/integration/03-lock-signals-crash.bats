@@ -3,11 +3,6 @@
 
 load helpers
 
-hold_gate() {
-    gate_make "$1"
-    bg "$COORDCTL" lock "$D" -q "${@:2}" -- sh -c "echo \$\$ > '$T/pid-$1'; echo start-$1 >> '$T/log'; $(gate_cmd "$1"); echo end-$1 >> '$T/log'"
-    wait_for "holder $1 to start" file_has_line "$T/log" "start-$1"
-}
 
 @test "SIGTERM is forwarded to the command and its status passed through" {
     bg "$COORDCTL" lock "$D" -- sh -c "trap 'echo got-term >> \"$T/log\"; exit 7' TERM; echo ready >> '$T/log'; while :; do sleep 0.05; done"

@@ -3,11 +3,6 @@
 
 load helpers
 
-hold_gate() {
-    gate_make "$1"
-    bg "$COORDCTL" lock "$D" -q --id "$1" -- sh -c "echo start-$1 >> '$T/log'; $(gate_cmd "$1")"
-    wait_for "holder $1 to start" file_has_line "$T/log" "start-$1"
-}
 
 @test "on a terminal, a waiter shows position and holder, and clears the line" {
     hold_gate h

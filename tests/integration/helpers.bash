@@ -68,6 +68,15 @@ gate_make() { mkfifo "$T/gate-$1"; }
 gate_open() { echo go >"$T/gate-$1"; }
 gate_cmd() { echo "read _ < '$T/gate-$1'"; }
 
+# hold_gate NAME [LOCK OPTIONS...]: starts a holder labelled NAME whose
+# command logs start-NAME, blocks until `gate_open NAME`, then logs end-NAME
+# (its shell's pid is in $T/pid-NAME); returns once it holds.
+hold_gate() {
+    gate_make "$1"
+    bg "$COORDCTL" lock "$D" -q --id "$1" "${@:2}" -- sh -c "echo \$\$ > '$T/pid-$1'; echo start-$1 >> '$T/log'; $(gate_cmd "$1"); echo end-$1 >> '$T/log'"
+    wait_for "holder $1 to start" file_has_line "$T/log" "start-$1"
+}
+
 # wait_status PID: waits for a background process and puts its exit status in $status.
 wait_status() {
     status=0
