@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cmath>
 
 namespace coordctl {
 
@@ -70,7 +71,8 @@ std::optional<Duration> parse_duration(std::string_view text) {
         }
     }
     if (total > max_ms) return std::nullopt;
-    auto ms = static_cast<long long>(total);
+    // Round, not truncate: "1.001" is 1000.9999999999999 ms in binary floating point.
+    auto ms = std::llround(total);
     if (total > 0 && ms == 0) ms = 1; // "0.0001" is a positive duration, not zero
     return Duration(ms);
 }

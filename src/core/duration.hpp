@@ -11,7 +11,8 @@ namespace coordctl {
 
 using Duration = std::chrono::milliseconds;
 
-// nullopt for anything malformed, negative or longer than ten years.
+// nullopt for anything malformed, negative or longer than ten years. Rounded to the
+// nearest millisecond, but a positive duration never rounds down to zero.
 std::optional<Duration> parse_duration(std::string_view text);
 
 // Short human form: "450ms", "12s", "3m05s", "2h01m".

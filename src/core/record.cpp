@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 namespace coordctl {
 
 using nlohmann::json;
@@ -27,9 +29,13 @@ template <typename T> bool take(const json& j, const char* key, T& out) {
         for (const auto& word : *it)
             if (!word.is_string()) return false;
     } else if constexpr (std::is_unsigned_v<T>) {
-        if (!it->is_number_unsigned()) return false;
+        if (!it->is_number_unsigned() || !std::in_range<T>(it->get<std::uint64_t>())) return false;
     } else {
         if (!it->is_number_integer()) return false;
+        // Out of T's range must not wrap into a plausible value (2^32 + 1 is not version 1).
+        bool fits = it->is_number_unsigned() ? std::in_range<T>(it->get<std::uint64_t>())
+                                             : std::in_range<T>(it->get<std::int64_t>());
+        if (!fits) return false;
     }
     out = it->get<T>();
     return true;
@@ -48,7 +54,8 @@ std::optional<Record> parse_record(std::string_view text) {
               take(j, "pid_start", r.pid_start) && take(j, "created_ms", r.created_ms) &&
               take(j, "ttl_ms", r.ttl_ms) && take(j, "command", r.command) &&
               take(j, "label", r.label);
-    if (!ok || r.pid <= 0) return std::nullopt;
+    bool sane = r.pid > 0 && r.ttl_ms > 0 && (r.mode == "exclusive" || r.mode == "shared");
+    if (!ok || !sane) return std::nullopt;
     return r;
 }
 

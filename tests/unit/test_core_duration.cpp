@@ -81,6 +81,14 @@ TEST_CASE("parse_duration: decimal fractions are exact to the millisecond") {
     CHECK(wrong == 0);
 }
 
+TEST_CASE("parse_duration: rounded to the nearest millisecond") {
+    CHECK(ms_of("1.4ms") == 1);
+    CHECK(ms_of("1.6ms") == 2);
+    CHECK(ms_of("0.0014") == 1);
+    CHECK(ms_of("0.0016") == 2);
+    CHECK(ms_of("2.9999") == 3000);
+}
+
 TEST_CASE("parse_duration: a positive fraction never rounds down to zero") {
     CHECK(ms_of("0.0001") == 1);
     CHECK(ms_of("0.0004") == 1);

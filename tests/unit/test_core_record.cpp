@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using coordctl::command_line;
@@ -157,7 +158,10 @@ TEST_CASE("parse_record: every field is required") {
 TEST_CASE("parse_record: fields of the wrong type") {
     for (const char* field : field_names) {
         CAPTURE(std::string(field));
-        for (const json& wrong : {json(nullptr), json(true), json::object(), json("1")}) {
+        bool text = std::string_view(field) == "mode" || std::string_view(field) == "host" ||
+                    std::string_view(field) == "boot_id" || std::string_view(field) == "label";
+        json scalar = text ? json(1) : json("1");
+        for (const json& wrong : {json(nullptr), json(true), json::object(), scalar}) {
             CAPTURE(wrong.dump());
             json j = sample_json();
             j[field] = wrong;
@@ -298,4 +302,22 @@ TEST_CASE("command_line: words joined by spaces") {
     CHECK(command_line({"true"}) == "true");
     CHECK(command_line({"sleep", "5"}) == "sleep 5");
     CHECK(command_line({"sh", "-c", "echo hi && sleep 1"}) == "sh -c echo hi && sleep 1");
+}
+
+TEST_CASE("parse_record rejects a non-positive ttl and an unknown mode") {
+    coordctl::Record r;
+    r.token = 3;
+    r.mode = "exclusive";
+    r.pid = 10;
+    r.ttl_ms = 30000;
+    CHECK(coordctl::parse_record(coordctl::format_record(r)).has_value());
+    r.ttl_ms = 0;
+    CHECK_FALSE(coordctl::parse_record(coordctl::format_record(r)).has_value());
+    r.ttl_ms = -5;
+    CHECK_FALSE(coordctl::parse_record(coordctl::format_record(r)).has_value());
+    r.ttl_ms = 30000;
+    r.mode = "banana";
+    CHECK_FALSE(coordctl::parse_record(coordctl::format_record(r)).has_value());
+    r.mode = "shared";
+    CHECK(coordctl::parse_record(coordctl::format_record(r)).has_value());
 }
