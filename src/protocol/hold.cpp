@@ -17,6 +17,8 @@ namespace coordctl {
 
 namespace {
 constexpr auto stopping_every = std::chrono::milliseconds(10);
+constexpr auto short_hold = std::chrono::seconds(1);
+constexpr auto short_hold_poll = std::chrono::milliseconds(50);
 }
 
 std::vector<std::string> child_environment(
@@ -35,7 +37,7 @@ std::vector<std::string> child_environment(
 
 Hold::Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<void(int)> done)
     : ticket_(ticket), options_(std::move(options)), done_(std::move(done)), child_(loop),
-      watch_(loop), kill_timer_(loop), stopping_(loop) {}
+      watch_(loop), watch_upgrade_(loop), kill_timer_(loop), stopping_(loop) {}
 
 void Hold::start() {
     // A second open file description on our wait file, share-locked and
@@ -52,8 +54,19 @@ void Hold::start() {
                    std::strerror(err));
         return finish(err == ENOENT ? exit_code::not_found : exit_code::cannot_exec);
     }
-    watch_.start(ticket_.path(), options_.poll_interval, options_.force_poll,
-                 [this] { check_loss(); });
+    watch_own_file();
+}
+
+// Tearing down an inotify instance at exit costs the kernel an RCU grace
+// period (~10 ms, measured): more than a whole short hold. So a holder
+// checks its own file by polling during its first second, then by inotify.
+void Hold::watch_own_file() {
+    watch_.start(ticket_.path(), short_hold_poll, true, [this] { check_loss(); });
+    watch_upgrade_.start(short_hold, [this] {
+        watch_.start(ticket_.path(), options_.poll_interval, options_.force_poll,
+                     [this] { check_loss(); });
+        check_loss(); // in case it went between the last poll and the watch
+    });
 }
 
 void Hold::forward(int sig) {
@@ -64,6 +77,7 @@ void Hold::check_loss() {
     if (lost_ || ticket_.still_mine()) return;
     lost_ = true;
     watch_.stop();
+    watch_upgrade_.stop();
     fmt::print(stderr, "coordctl: hold lost, stopping the command: wait file removed: {}\n",
                ticket_.path());
     stop_tree();
@@ -72,6 +86,7 @@ void Hold::check_loss() {
 void Hold::on_child_exit(int code) {
     child_code_ = code;
     watch_.stop();
+    watch_upgrade_.stop();
     os::reap_adopted(0);
     // Whatever the command left running goes too, before the hold passes on.
     if (lost_ || !os::descendants().empty()) return stop_tree();

@@ -31,6 +31,7 @@ class Hold {
     void forward(int sig);
 
   private:
+    void watch_own_file();
     void check_loss();
     void on_child_exit(int code);
     void stop_tree();
@@ -42,6 +43,7 @@ class Hold {
     std::function<void(int)> done_;
     os::Child child_;
     os::FileWatch watch_;
+    os::Timer watch_upgrade_;
     os::Timer kill_timer_;
     os::Timer stopping_;
     std::optional<int> child_code_;

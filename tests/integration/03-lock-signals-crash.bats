@@ -164,3 +164,15 @@ inner 1" ]
     [ "$status" -eq 0 ]
     file_has_line "$T/log" hup
 }
+
+uses_inotify() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q inotify; }
+
+@test "loss is noticed through inotify once the hold is older than a second" {
+    bg "$COORDCTL" lock "$D" -- sh -c "echo ready >> '$T/log'; exec sleep 600"
+    local holder=$!
+    wait_for "the command to start" file_has_line "$T/log" ready
+    wait_for "coordctl to watch its wait file with inotify" uses_inotify "$holder"
+    rm "$D"/1-*
+    wait_status "$holder"
+    [ "$status" -eq 79 ]
+}
