@@ -23,6 +23,17 @@ Duration parse_duration_option(const std::string& option, const std::string& val
 
 namespace {
 
+// Shows "--cut" rather than CLI11's "--cut{line}" for flags with a value.
+class Formatter : public CLI::Formatter {
+  public:
+    std::string make_option_name(const CLI::Option* opt, bool positional) const override {
+        std::string name = CLI::Formatter::make_option_name(opt, positional);
+        for (auto open = name.find('{'); open != std::string::npos; open = name.find('{'))
+            name.erase(open, name.find('}', open) - open + 1);
+        return name;
+    }
+};
+
 std::string active_subcommand(const CLI::App& app) {
     for (const auto* sub : app.get_subcommands()) return sub->get_name();
     return "";
@@ -33,6 +44,7 @@ std::string active_subcommand(const CLI::App& app) {
 int run_cli(int argc, char** argv) {
     CLI::App app{"coordctl: coordinate processes through a directory (locks, queues, leases)",
                  "coordctl"};
+    app.formatter(std::make_shared<Formatter>());
     app.set_version_flag("--version", "coordctl " COORDCTL_VERSION);
     app.require_subcommand(1);
     app.fallthrough(false);

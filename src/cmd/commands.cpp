@@ -1,11 +1,13 @@
 #include "cmd/commands.hpp"
 
+#include "cmd/lease_touch.hpp"
 #include "cmd/lock.hpp"
 
 namespace coordctl {
 
 const Subcommand subcommands[] = {
     {"lock", add_lock_command},
+    {"lease-touch", add_lease_touch_command},
 };
 const std::size_t subcommand_count = std::size(subcommands);
 

@@ -8,19 +8,42 @@ namespace coordctl {
 
 namespace {
 constexpr size_t token_digits = 20;
-constexpr size_t name_length = 1 + 1 + token_digits + 1 + 1;
+constexpr size_t mode_start = 1 + 1 + token_digits + 1;
+
+// "x", "s" or "k<N>" with 1 <= N <= max_slots and no leading zero.
+bool parse_mode(std::string_view text, EntryName& entry) {
+    if (text == "x" || text == "s") {
+        entry.mode = static_cast<Mode>(text[0]);
+        return true;
+    }
+    if (text.size() < 2 || text[0] != 'k' || text[1] == '0') return false;
+    auto digits = text.substr(1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), entry.slots);
+    if (ec != std::errc() || end != digits.data() + digits.size() || entry.slots > max_slots)
+        return false;
+    entry.mode = Mode::slots;
+    return true;
+}
+
 } // namespace
 
 std::string_view mode_name(Mode mode) {
-    return mode == Mode::shared ? "shared" : "exclusive";
+    switch (mode) {
+    case Mode::shared: return "shared";
+    case Mode::slots: return "slots";
+    default: return "exclusive";
+    }
 }
 
 std::string EntryName::str() const {
-    return fmt::format("{}-{:020}-{}", static_cast<char>(priority), token, static_cast<char>(mode));
+    std::string name = fmt::format("{}-{:020}-{}", static_cast<char>(priority), token,
+                                   static_cast<char>(mode));
+    if (mode == Mode::slots) name += std::to_string(slots);
+    return name;
 }
 
 std::optional<EntryName> parse_entry_name(std::string_view name) {
-    if (name.size() != name_length || name[1] != '-' || name[2 + token_digits] != '-')
+    if (name.size() <= mode_start || name[1] != '-' || name[2 + token_digits] != '-')
         return std::nullopt;
     EntryName entry;
     switch (name[0]) {
@@ -28,11 +51,7 @@ std::optional<EntryName> parse_entry_name(std::string_view name) {
     case '1': entry.priority = Priority::normal; break;
     default: return std::nullopt;
     }
-    switch (name.back()) {
-    case 'x': entry.mode = Mode::exclusive; break;
-    case 's': entry.mode = Mode::shared; break;
-    default: return std::nullopt;
-    }
+    if (!parse_mode(name.substr(mode_start), entry)) return std::nullopt;
     auto digits = name.substr(2, token_digits);
     if (digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), entry.token);

@@ -4,7 +4,8 @@
 //     <priority>-<token, 20 digits>-<mode>      e.g.  1-00000000000000000042-x
 //
 // priority: 0 = cut in line, 1 = normal (so cut entries sort first);
-// mode: x = exclusive, s = shared. Anything else is a foreign name.
+// mode: x = exclusive, s = shared, k<N> = one of N slots (semaphore).
+// Anything else is a foreign name.
 #pragma once
 
 #include <compare>
@@ -16,14 +17,17 @@
 namespace coordctl {
 
 enum class Priority : char { cut = '0', normal = '1' };
-enum class Mode : char { exclusive = 'x', shared = 's' };
+enum class Mode : char { exclusive = 'x', shared = 's', slots = 'k' };
 
-std::string_view mode_name(Mode mode); // "exclusive" / "shared"
+inline constexpr std::uint32_t max_slots = 100000;
+
+std::string_view mode_name(Mode mode); // "exclusive" / "shared" / "slots"
 
 struct EntryName {
     Priority priority = Priority::normal;
     std::uint64_t token = 0;
     Mode mode = Mode::exclusive;
+    std::uint32_t slots = 0; // N for Mode::slots, else 0
 
     std::string str() const;
     // Queue order: priority, then token (the mode never breaks a tie: tokens are unique).

@@ -8,6 +8,10 @@ Verdict judge_owner(const OwnerFacts& facts) {
     if (facts.lock_held) return {Liveness::alive_locked, Duration(0), {}};
     // On our own host the owner takes its lock before the name appears and
     // keeps it until it is gone, so a free lock proves it died.
+    if (facts.same_host && facts.hold_entry) {
+        if (facts.owner_alive) return {Liveness::alive_owner, Duration(0), {}};
+        return {Liveness::stale, Duration(0), "its owner process is gone"};
+    }
     if (facts.same_host) return {Liveness::stale, Duration(0), "its process is gone"};
     if (facts.heartbeat_age >= facts.ttl)
         return {Liveness::stale, Duration(0),

@@ -7,8 +7,8 @@ namespace coordctl {
 std::string describe_owner(const std::optional<Record>& record) {
     if (!record) return "an unknown owner";
     std::string label = record->label.empty() ? "" : fmt::format(" [{}]", record->label);
-    return fmt::format("{}@{}{} ({})", record->pid, record->host, label,
-                       command_line(record->command));
+    std::string what = record->hold ? "held with --hold" : command_line(record->command);
+    return fmt::format("{}@{}{} ({})", record->pid, record->host, label, what);
 }
 
 std::string format_wait_status(const std::string& dir, const WaitStatus& status) {

@@ -1,25 +1,67 @@
 #include "core/queue_order.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace coordctl {
 
-WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me) {
+namespace {
+
+std::string describe(const EntryName& e) {
+    return e.mode == Mode::slots ? fmt::format("--slots {}", e.slots)
+                                 : std::string(mode_name(e.mode));
+}
+
+// Slots and exclusive/shared entries cannot share a queue, nor slots of different N.
+std::string mode_conflict(const std::vector<EntryName>& entries, const EntryName& me) {
+    for (const auto& e : entries) {
+        bool both_slots = e.mode == Mode::slots && me.mode == Mode::slots;
+        bool neither = e.mode != Mode::slots && me.mode != Mode::slots;
+        if (neither || (both_slots && e.slots == me.slots)) continue;
+        return fmt::format("entry {} uses {}, this one {}", e.str(), describe(e), describe(me));
+    }
+    return {};
+}
+
+void plan_slots(const std::vector<EntryName>& ahead, const EntryName& me, WaitPlan& plan) {
+    if (ahead.size() < me.slots) return;
+    if (ahead.size() == me.slots) {
+        for (const auto& e : ahead) plan.watch.push_back({e, WatchKind::departure});
+        return;
+    }
+    plan.watch.push_back({ahead.back(), WatchKind::grant});
+}
+
+} // namespace
+
+WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me,
+                   const std::vector<EntryName>& must_follow) {
     WaitPlan plan;
     auto mine = std::lower_bound(entries.begin(), entries.end(), me);
     if (mine == entries.end() || !(*mine == me)) return plan;
     plan.present = true;
-    plan.ahead = static_cast<std::size_t>(mine - entries.begin());
-    plan.position = plan.ahead + 1;
     plan.head = entries.front();
-    if (me.mode == Mode::exclusive) {
-        if (plan.ahead > 0) plan.blocker = *(mine - 1);
-    } else {
-        auto is_exclusive = [](const EntryName& e) { return e.mode == Mode::exclusive; };
-        auto rit = std::find_if(std::make_reverse_iterator(mine), entries.rend(), is_exclusive);
-        if (rit != entries.rend()) plan.blocker = *rit;
+    plan.conflict = mode_conflict(entries, me);
+    // Holders I must not overtake first, then everyone sorted before me (the
+    // predecessor last).
+    std::vector<EntryName> ahead;
+    for (const auto& e : must_follow) {
+        if (std::binary_search(entries.begin(), entries.end(), e)) ahead.push_back(e);
     }
-    plan.granted = !plan.blocker.has_value();
+    ahead.insert(ahead.end(), entries.begin(), mine);
+    plan.ahead = ahead.size();
+    plan.position = plan.ahead + 1;
+    if (me.mode == Mode::exclusive) {
+        if (!ahead.empty()) plan.watch.push_back({ahead.back(), WatchKind::departure});
+    } else if (me.mode == Mode::shared) {
+        auto is_exclusive = [](const EntryName& e) { return e.mode == Mode::exclusive; };
+        auto rit = std::find_if(ahead.rbegin(), ahead.rend(), is_exclusive);
+        if (rit != ahead.rend()) plan.watch.push_back({*rit, WatchKind::departure});
+    } else {
+        plan_slots(ahead, me, plan);
+    }
+    plan.granted = plan.watch.empty() && plan.conflict.empty();
     return plan;
 }
 

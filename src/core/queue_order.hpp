@@ -6,22 +6,43 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace coordctl {
 
+enum class WatchKind {
+    departure, // wait until the entry is gone (released, cancelled or dead)
+    grant,     // wait until the entry is granted or gone
+};
+
+struct Watch {
+    EntryName entry;
+    WatchKind kind = WatchKind::departure;
+    bool operator==(const Watch&) const = default;
+};
+
 struct WaitPlan {
     bool present = false;         // my entry is in the queue at all
     bool granted = false;         // I may hold now
+    std::string conflict;         // participants disagree on the mode: why
     std::size_t position = 0;     // 1-based place in the queue
-    std::size_t ahead = 0;        // entries before mine
-    std::optional<EntryName> blocker; // the one entry I wait for (none if granted)
-    std::optional<EntryName> head;    // the first entry (the holder, for progress)
+    std::size_t ahead = 0;        // entries that must go (or be granted) before me
+    std::vector<Watch> watch;     // what to wait for (empty if granted)
+    std::optional<EntryName> head; // the first entry (a holder, for progress)
 };
 
-// `entries` must be sorted (queue order). An exclusive entry waits for its
-// predecessor; a shared entry waits for the nearest exclusive entry before it,
-// so readers run together but never overtake a writer queued before them.
-WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me);
+// `entries` must be sorted (queue order). `must_follow` lists the holders a
+// cut-in-line entry found when it joined: it sorts before them but must not
+// overtake them.
+//  - exclusive: waits for its predecessor to leave;
+//  - shared: waits for the nearest exclusive entry before it, so readers run
+//    together but never overtake a writer queued before them;
+//  - slots N: holds while fewer than N are ahead. The first waiter (exactly
+//    N ahead) waits for any of those N to leave; a later one waits for its
+//    predecessor to be granted (or leave), so a release wakes O(1) waiters.
+// All participants must use the same mode family (and the same N for slots).
+WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me,
+                   const std::vector<EntryName>& must_follow = {});
 
 } // namespace coordctl

@@ -12,7 +12,8 @@ std::string format_record(const Record& r) {
     json j = {{"version", r.version},       {"token", r.token},   {"mode", r.mode},
               {"pid", r.pid},               {"host", r.host},     {"boot_id", r.boot_id},
               {"pid_start", r.pid_start},   {"created_ms", r.created_ms},
-              {"ttl_ms", r.ttl_ms},         {"command", r.command}, {"label", r.label}};
+              {"ttl_ms", r.ttl_ms},         {"command", r.command}, {"label", r.label},
+              {"hold", r.hold}};
     // Replace invalid UTF-8 in user text instead of throwing.
     return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -54,7 +55,12 @@ std::optional<Record> parse_record(std::string_view text) {
               take(j, "pid_start", r.pid_start) && take(j, "created_ms", r.created_ms) &&
               take(j, "ttl_ms", r.ttl_ms) && take(j, "command", r.command) &&
               take(j, "label", r.label);
-    bool sane = r.pid > 0 && r.ttl_ms > 0 && (r.mode == "exclusive" || r.mode == "shared");
+    if (auto hold = j.find("hold"); hold != j.end()) { // optional: absent means false
+        if (!hold->is_boolean()) return std::nullopt;
+        r.hold = hold->get<bool>();
+    }
+    bool sane = r.pid > 0 && r.ttl_ms > 0 &&
+                (r.mode == "exclusive" || r.mode == "shared" || r.mode == "slots");
     if (!ok || !sane) return std::nullopt;
     return r;
 }

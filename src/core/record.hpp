@@ -17,7 +17,7 @@ struct Record {
 
     int version = current_version;
     std::uint64_t token = 0;
-    std::string mode;             // "exclusive" / "shared"
+    std::string mode;             // "exclusive" / "shared" / "slots"
     std::int64_t pid = 0;         // the coordctl process that owns the entry
     std::string host;             // hostname
     std::string boot_id;          // /proc/sys/kernel/random/boot_id
@@ -26,6 +26,7 @@ struct Record {
     std::int64_t ttl_ms = 0;      // lease TTL for other hosts
     std::vector<std::string> command;
     std::string label;            // --id
+    bool hold = false;            // lock --hold: pid is the owner process, not a coordctl
 
     bool operator==(const Record&) const = default;
 };

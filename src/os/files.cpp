@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 namespace coordctl::os {
@@ -38,6 +39,15 @@ void write_all(int fd, const std::string& text, const std::string& path) {
         if (n < 0) throw Error("cannot write", path, errno);
         done += static_cast<size_t>(n);
     }
+}
+
+struct flock waiting_range(short type) {
+    struct flock range {};
+    range.l_type = type;
+    range.l_whence = SEEK_SET;
+    range.l_start = 1;
+    range.l_len = 1;
+    return range;
 }
 
 void flock_or_throw(int fd, int op, const std::string& path) {
@@ -123,6 +133,7 @@ UniqueFd Directory::publish(const std::string& name, const std::string& content)
     UniqueFd fd(::openat(fd_, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666));
     if (fd) {
         flock_or_throw(fd.get(), LOCK_SH, path_);
+        mark_waiting(fd.get(), path_of(name));
         write_all(fd.get(), content, path_of(name));
         std::string proc = fmt::format("/proc/self/fd/{}", fd.get());
         if (::linkat(AT_FDCWD, proc.c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return fd;
@@ -137,6 +148,7 @@ UniqueFd Directory::publish(const std::string& name, const std::string& content)
     if (!fd) throw Error("cannot create wait file", path_of(temp), errno);
     try {
         flock_or_throw(fd.get(), LOCK_SH, path_);
+        mark_waiting(fd.get(), path_of(name));
         write_all(fd.get(), content, path_of(temp));
         if (::linkat(fd_, temp.c_str(), fd_, name.c_str(), 0) != 0) {
             if (errno != EEXIST) throw Error("cannot create wait file", path_of(name), errno);
@@ -170,6 +182,62 @@ bool try_lock_exclusive(int fd) {
 }
 
 void unlock(int fd) { ::flock(fd, LOCK_UN); }
+
+void mark_waiting(int fd, const std::string& path) {
+    auto range = waiting_range(F_WRLCK);
+    if (::fcntl(fd, F_OFD_SETLK, &range) != 0) throw Error("cannot lock", path, errno);
+}
+
+void mark_granted(int fd) {
+    auto range = waiting_range(F_UNLCK);
+    ::fcntl(fd, F_OFD_SETLK, &range);
+}
+
+bool is_marked_waiting(int fd) {
+    auto range = waiting_range(F_WRLCK);
+    if (::fcntl(fd, F_OFD_GETLK, &range) != 0) return false;
+    return range.l_type != F_UNLCK;
+}
+
+void await_no_owner_lock(int fd) {
+    while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+    }
+    ::flock(fd, LOCK_UN);
+}
+
+void await_no_waiting_mark(int fd) {
+    auto range = waiting_range(F_RDLCK);
+    while (::fcntl(fd, F_OFD_SETLKW, &range) != 0 && errno == EINTR) {
+    }
+    range.l_type = F_UNLCK;
+    ::fcntl(fd, F_OFD_SETLK, &range);
+}
+
+UniqueFd duplicate(int fd) { return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)); }
+
+bool is_network_filesystem(int fd) {
+    struct statfs fs;
+    if (::fstatfs(fd, &fs) != 0) return false;
+    switch (static_cast<unsigned long>(fs.f_type)) {
+    case 0x6969:     // NFS
+    case 0xFF534D42: // CIFS
+    case 0xFE534D42: // SMB2
+    case 0x517B:     // SMB
+    case 0x00C36400: // Ceph
+    case 0x65735546: // FUSE (sshfs, glusterfs, ...)
+    case 0x01021997: // 9p
+    case 0x5346414F: // AFS
+    case 0x6B414653: // kAFS
+    case 0x01161970: // GFS2
+    case 0x7461636F: // OCFS2
+    case 0x0BD00BD0: // Lustre
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool touch(int fd) { return ::futimens(fd, nullptr) == 0; }
 
 std::optional<std::string> read_small(int fd, std::size_t max) {
     std::string text;

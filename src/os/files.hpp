@@ -54,8 +54,8 @@ class Directory {
     // Unlinks `name` only if it is still the file `expected`. False if it was not.
     bool unlink_if(const std::string& name, FileId expected) const;
 
-    // Creates a file that is fully written and share-locked before `name`
-    // appears (O_TMPFILE + linkat, else a dot temp file + link). An empty fd
+    // Creates a file that is fully written, share-locked and marked waiting
+    // before `name` appears (O_TMPFILE + linkat, else a dot temp file + link). An empty fd
     // if `name` is already taken; throws Error on any other failure.
     UniqueFd publish(const std::string& name, const std::string& content) const;
     // Opens (creating) a bookkeeping dot file for read and write. Throws Error.
@@ -74,6 +74,26 @@ void lock_shared(int fd, const std::string& path);    // blocking; throws Error
 void lock_exclusive(int fd, const std::string& path); // blocking; throws Error
 bool try_lock_exclusive(int fd);                      // true if taken
 void unlock(int fd);
+
+// The "waiting" mark: an open-file-description lock on byte 1 of a wait
+// file (independent of the flock), held from before the name appears until
+// the entry is granted. Others can test it, or block until it goes.
+void mark_waiting(int fd, const std::string& path); // throws Error
+void mark_granted(int fd);
+bool is_marked_waiting(int fd);
+
+// Block until nobody holds the owner flock / the waiting mark (helper threads).
+void await_no_owner_lock(int fd);
+void await_no_waiting_mark(int fd);
+
+UniqueFd duplicate(int fd); // close-on-exec copy
+
+// NFS, CIFS/SMB, Ceph, FUSE, 9p, AFS, GFS2, OCFS2, Lustre...: inotify does
+// not see other hosts' changes there, and lock waits may not be woken.
+bool is_network_filesystem(int fd);
+
+// Sets the file's mtime to now: the heartbeat other hosts judge a lease by.
+bool touch(int fd);
 
 // Reads up to `max` bytes from the start of fd; nullopt if larger or unreadable.
 std::optional<std::string> read_small(int fd, std::size_t max);

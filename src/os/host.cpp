@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <fcntl.h>
 #include <limits.h>
 #include <sstream>
@@ -41,6 +42,13 @@ std::optional<std::vector<std::string>> stat_fields(pid_t pid) {
 
 const HostIdentity& host_identity() {
     static const HostIdentity identity = [] {
+        // For tests only: pretend to be another host ("NAME" or "NAME:BOOT_ID").
+        if (const char* fake = std::getenv("COORDCTL_HOST_ID"); fake != nullptr && *fake != '\0') {
+            std::string id = fake;
+            auto colon = id.find(':');
+            if (colon == std::string::npos) return HostIdentity{id, "boot-of-" + id};
+            return HostIdentity{id.substr(0, colon), id.substr(colon + 1)};
+        }
         char name[HOST_NAME_MAX + 1] = {};
         ::gethostname(name, sizeof name - 1);
         return HostIdentity{name, trimmed(read_proc("/proc/sys/kernel/random/boot_id"))};

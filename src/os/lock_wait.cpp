@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "os/fd.hpp"
+#include "os/files.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -17,14 +18,17 @@ namespace coordctl::os {
 struct LockWaiter::Shared {
     UniqueFd target;
     UniqueFd event;
+    LockKind kind;
 };
 
 namespace {
 
 void wait_then_signal(std::shared_ptr<LockWaiter::Shared> shared) {
-    while (::flock(shared->target.get(), LOCK_EX) != 0 && errno == EINTR) {
+    if (shared->kind == LockKind::waiting) {
+        await_no_waiting_mark(shared->target.get());
+    } else {
+        await_no_owner_lock(shared->target.get());
     }
-    ::flock(shared->target.get(), LOCK_UN);
     std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(shared->event.get(), &one, sizeof one);
 }
@@ -40,9 +44,10 @@ void start_detached(std::function<void()> body) {
 
 } // namespace
 
-void LockWaiter::start(int fd, std::function<void()> fn) {
+void LockWaiter::start(int fd, LockKind kind, std::function<void()> fn) {
     stop();
     auto shared = std::make_shared<Shared>();
+    shared->kind = kind;
     shared->target.reset(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
     shared->event.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!shared->target || !shared->event) throw Error("cannot wait for a lock", "eventfd", errno);

@@ -11,12 +11,17 @@
 
 namespace coordctl::os {
 
+enum class LockKind {
+    owner,   // the flock its owner (and the owner's command) holds while alive
+    waiting, // the waiting mark (see files.hpp), gone once granted or dead
+};
+
 class LockWaiter {
   public:
     explicit LockWaiter(Loop& loop) : loop_(loop) {}
     ~LockWaiter() { stop(); }
     // fd is duplicated; fn runs on the loop once the lock was free.
-    void start(int fd, std::function<void()> fn);
+    void start(int fd, LockKind kind, std::function<void()> fn);
     // Forgets the wait; a helper thread still blocked is left to end with the process.
     void stop();
 

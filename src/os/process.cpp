@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sstream>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,33 @@ int Child::spawn(const ChildSpec& spec, std::function<void(int)> on_exit) {
     pid_ = h_->pid;
     running_ = true;
     return 0;
+}
+
+void ProcessExitWatch::start(pid_t pid, std::chrono::milliseconds poll_every,
+                             std::function<void()> fn) {
+    stop();
+    fn_ = std::move(fn);
+    pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (pidfd_) {
+        watch_ = std::make_unique<ReadableWatch>(loop_, pidfd_.get(), [this] {
+            auto fn = fn_;
+            stop();
+            fn();
+        });
+        return;
+    }
+    poll_.start_repeating(poll_every, [this, pid] {
+        if (::kill(pid, 0) == 0 || errno == EPERM) return;
+        auto fn = fn_;
+        stop();
+        fn();
+    });
+}
+
+void ProcessExitWatch::stop() {
+    watch_.reset();
+    pidfd_.reset();
+    poll_.stop();
 }
 
 void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }

@@ -1,11 +1,13 @@
 // Running the user's command, and finding and stopping every process it started.
 #pragma once
 
+#include "os/fd.hpp"
 #include "os/loop.hpp"
 
 #include <sys/types.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,22 @@ class Child : Handle<uv_process_t> {
     pid_t pid_ = 0;
     bool running_ = false;
     std::function<void(int)> on_exit_;
+};
+
+// Calls fn once when a process (not necessarily our child) exits: a pidfd
+// on the loop, or polling kill(pid, 0) where pidfds are not available.
+class ProcessExitWatch {
+  public:
+    explicit ProcessExitWatch(Loop& loop) : loop_(loop), poll_(loop) {}
+    void start(pid_t pid, std::chrono::milliseconds poll_every, std::function<void()> fn);
+    void stop();
+
+  private:
+    Loop& loop_;
+    Timer poll_;
+    UniqueFd pidfd_;
+    std::unique_ptr<ReadableWatch> watch_;
+    std::function<void()> fn_;
 };
 
 // Orphans of our descendants are re-parented to us, so the whole tree stays findable.

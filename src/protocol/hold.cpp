@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
+#include "protocol/waiter.hpp"
 
 #include <fmt/format.h>
 
@@ -37,7 +38,7 @@ std::vector<std::string> child_environment(
 
 Hold::Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<void(int)> done)
     : ticket_(ticket), options_(std::move(options)), done_(std::move(done)), child_(loop),
-      watch_(loop), watch_upgrade_(loop), kill_timer_(loop), stopping_(loop) {}
+      watch_(loop), watch_upgrade_(loop), heartbeat_(loop), kill_timer_(loop), stopping_(loop) {}
 
 void Hold::start() {
     // A second open file description on our wait file, share-locked and
@@ -55,6 +56,7 @@ void Hold::start() {
         return finish(err == ENOENT ? exit_code::not_found : exit_code::cannot_exec);
     }
     watch_own_file();
+    start_heartbeat(heartbeat_, ticket_);
 }
 
 // Tearing down an inotify instance at exit costs the kernel an RCU grace
@@ -63,7 +65,7 @@ void Hold::start() {
 void Hold::watch_own_file() {
     watch_.start(ticket_.path(), short_hold_poll, true, [this] { check_loss(); });
     watch_upgrade_.start(short_hold, [this] {
-        watch_.start(ticket_.path(), options_.poll_interval, options_.force_poll,
+        watch_.start(ticket_.path(), options_.poll_interval, options_.poll,
                      [this] { check_loss(); });
         check_loss(); // in case it went between the last poll and the watch
     });
@@ -122,6 +124,7 @@ void Hold::stopping_tick() {
 }
 
 void Hold::finish(int code) {
+    heartbeat_.stop();
     auto done = std::move(done_);
     done_ = nullptr;
     if (done) done(code);

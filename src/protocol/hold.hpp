@@ -19,7 +19,7 @@ struct HoldOptions {
     os::ChildSpec child;
     Duration kill_after = std::chrono::seconds(10);
     Duration poll_interval = std::chrono::milliseconds(200);
-    bool force_poll = false;
+    bool poll = false; // network filesystem or --poll: no inotify
 };
 
 class Hold {
@@ -44,6 +44,7 @@ class Hold {
     os::Child child_;
     os::FileWatch watch_;
     os::Timer watch_upgrade_;
+    os::Timer heartbeat_;
     os::Timer kill_timer_;
     os::Timer stopping_;
     std::optional<int> child_code_;

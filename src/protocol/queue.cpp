@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
+#include "core/progress.hpp"
 #include "os/host.hpp"
 
 #include <fmt/format.h>
@@ -38,15 +39,21 @@ Record new_record(const JoinRequest& request) {
     const auto& me = os::host_identity();
     Record record;
     record.mode = std::string(mode_name(request.mode));
-    record.pid = ::getpid();
+    record.hold = request.hold_owner != 0;
+    record.pid = record.hold ? request.hold_owner : ::getpid();
     record.host = me.host;
     record.boot_id = me.boot_id;
-    record.pid_start = os::process_start_time(::getpid()).value_or(0);
+    record.pid_start = os::process_start_time(static_cast<pid_t>(record.pid)).value_or(0);
     record.created_ms = os::now_unix_ms();
     record.ttl_ms = request.ttl.count();
     record.command = request.command;
     record.label = request.label;
     return record;
+}
+
+// Does a holder in `mode` stand in the way of a cut-in-line entry in `me`?
+bool conflicts(const EntryName& holder, const EntryName& me) {
+    return me.mode != Mode::shared || holder.mode == Mode::exclusive;
 }
 
 } // namespace
@@ -73,12 +80,21 @@ std::uint64_t Queue::last_token(int token_fd) {
     return high;
 }
 
+int Queue::token_fd() {
+    if (!token_fd_) token_fd_ = dir_.open_dotfile(token_file);
+    return token_fd_.get();
+}
+
 std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
-    os::UniqueFd token_fd = dir_.open_dotfile(token_file);
-    os::lock_exclusive(token_fd.get(), dir_.path_of(token_file));
-    EntryName name{request.priority, last_token(token_fd.get()), request.mode};
+    int tokens = token_fd();
+    os::lock_exclusive(tokens, dir_.path_of(token_file));
+    struct Unlock {
+        int fd;
+        ~Unlock() { os::unlock(fd); }
+    } unlock{tokens};
+    EntryName name{request.priority, last_token(tokens), request.mode, request.slots};
     Record record = new_record(request);
     os::UniqueFd fd;
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
@@ -89,8 +105,47 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
         record.token = ++name.token;
         fd = dir_.publish(name.str(), format_record(record));
     }
-    os::write_at_start(token_fd.get(), format_token(name.token), dir_.path_of(token_file));
-    return std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record));
+    os::write_at_start(tokens, format_token(name.token), dir_.path_of(token_file));
+    auto ticket = std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record));
+    if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt);
+    return ticket;
+}
+
+// Under the exclusive token lock: no entry can be granted meanwhile, so the
+// entries not marked waiting are exactly the holders (or dead, judged later).
+void Queue::find_holders_to_follow(Ticket& ticket, bool preempt) {
+    std::vector<EntryName> holders;
+    for (const auto& entry : entries()) {
+        if (entry.priority == Priority::cut || !conflicts(entry, ticket.name())) continue;
+        auto opened = dir_.open_entry(entry.str());
+        if (opened.fd && !os::is_marked_waiting(opened.fd.get())) holders.push_back(entry);
+    }
+    ticket.must_follow_ = holders;
+    if (!preempt) return;
+    // Evict just enough: all of them, or for slots the newest beyond N - 1.
+    std::size_t keep = ticket.name().mode == Mode::slots ? ticket.name().slots - 1 : 0;
+    std::size_t cut_ahead = 0;
+    for (const auto& entry : entries()) cut_ahead += entry.priority == Priority::cut && entry < ticket.name();
+    keep = keep > cut_ahead ? keep - cut_ahead : 0;
+    for (std::size_t i = keep; i < holders.size(); ++i) evict(ticket, holders[holders.size() - 1 - (i - keep)]);
+}
+
+void Queue::evict(Ticket& ticket, const EntryName& holder) {
+    auto probe = this->probe(holder);
+    if (!probe.exists || !dir_.unlink_if(holder.str(), probe.id)) return;
+    auto record = probe.fd ? parse_or_report(holder, probe.fd.get()) : std::nullopt;
+    fmt::print(stderr, "coordctl: preempting {} held by {}\n", dir_.path_of(holder.str()),
+               describe_owner(record));
+    if (probe.fd) ticket.evicted_.push_back(std::move(probe.fd));
+}
+
+WaitPlan Queue::plan_and_grant(Ticket& ticket) {
+    int tokens = token_fd();
+    os::lock_shared(tokens, dir_.path_of(token_file));
+    auto plan = plan_wait(entries(), ticket.name(), ticket.must_follow());
+    if (plan.granted) os::mark_granted(ticket.fd());
+    os::unlock(tokens);
+    return plan;
 }
 
 std::optional<Record> Queue::parse_or_report(const EntryName& entry, int fd) {
@@ -120,26 +175,28 @@ EntryProbe Queue::probe(const EntryName& entry) {
     if (opened.err == ENOENT) return EntryProbe{};
     if (!opened.fd) return probe; // unreadable: judged by its age alone
     probe.fd = std::move(opened.fd);
+    probe.waiting = os::is_marked_waiting(probe.fd.get());
     probe.facts.lock_held = !os::try_lock_exclusive(probe.fd.get());
     if (probe.facts.lock_held) return probe;
     os::unlock(probe.fd.get());
     probe.record = parse_or_report(entry, probe.fd.get());
     if (probe.record) {
         const auto& me = os::host_identity();
-        probe.facts.same_host = probe.record->host == me.host && probe.record->boot_id == me.boot_id;
-        probe.facts.ttl = Duration(probe.record->ttl_ms);
+        const auto& r = *probe.record;
+        probe.facts.same_host = r.host == me.host && r.boot_id == me.boot_id;
+        probe.facts.ttl = Duration(r.ttl_ms);
+        probe.facts.hold_entry = r.hold;
+        probe.facts.owner_alive =
+            r.hold && os::process_start_time(static_cast<pid_t>(r.pid)) == r.pid_start;
     }
     return probe;
 }
 
 void Queue::remove_stale(const EntryName& entry, const EntryProbe& probe, const std::string& reason) {
     if (!dir_.unlink_if(entry.str(), probe.id)) return; // someone else removed it first
-    std::string owner = "unknown owner";
-    if (probe.record)
-        owner = fmt::format("{}@{} ({})", probe.record->pid, probe.record->host,
-                            command_line(probe.record->command));
     fmt::print(stderr, "coordctl: warning: removed stale entry {} of {}, age {}: {}\n",
-               dir_.path_of(entry.str()), owner, format_duration(probe.facts.heartbeat_age), reason);
+               dir_.path_of(entry.str()), describe_owner(probe.record),
+               format_duration(probe.facts.heartbeat_age), reason);
 }
 
 } // namespace coordctl

@@ -1,13 +1,16 @@
 // The queue protocol (SPEC §2, coordctl-protocol(7)): joining with a fresh
-// fencing token, reading the order, judging and removing stale entries.
-// Shared by every subcommand that queues.
+// fencing token, reading the order, granting, judging and removing stale
+// entries. Shared by every subcommand that queues.
 #pragma once
 
 #include "core/duration.hpp"
 #include "core/entry_name.hpp"
 #include "core/liveness.hpp"
+#include "core/queue_order.hpp"
 #include "core/record.hpp"
 #include "os/files.hpp"
+
+#include <sys/types.h>
 
 #include <memory>
 #include <optional>
@@ -22,14 +25,18 @@ inline constexpr const char* token_file = ".token";
 
 struct JoinRequest {
     Mode mode = Mode::exclusive;
-    Priority priority = Priority::normal;
+    std::uint32_t slots = 0;              // N for Mode::slots
+    Priority priority = Priority::normal; // cut: ahead of every waiter
+    bool preempt = false;                 // cut and also evict the holders in the way
     std::string label;
     std::vector<std::string> command;
     Duration ttl = default_ttl;
+    pid_t hold_owner = 0; // lock --hold: the process the entry belongs to once we exit
 };
 
 // My entry in the queue. It holds a shared kernel lock on its file from
-// before the name appears until it is closed: that lock is our liveness.
+// before the name appears until it is closed (that lock is our liveness),
+// and the waiting mark until it is granted.
 class Ticket {
   public:
     Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record);
@@ -42,24 +49,36 @@ class Ticket {
     std::string path() const { return dir_.path_of(file_name()); }
     const Record& record() const { return record_; }
     int fd() const { return fd_.get(); }
+    // Holders this cut-in-line entry found when it joined, and the files of
+    // those it evicted (--cut=preempt): it waits until their owners are gone.
+    const std::vector<EntryName>& must_follow() const { return must_follow_; }
+    std::vector<os::UniqueFd>& evicted() { return evicted_; }
+
     // The name is still there and still our file (nobody removed or replaced it).
     bool still_mine() const;
-    // Removes the name, then drops the lock: a successor sees the name gone first.
+    void heartbeat() const { os::touch(fd_.get()); }
+    // Removes the name, then drops the locks: a successor sees the name gone first.
     void leave();
+    // Drops our locks but leaves the file to its recorded owner (lock --hold).
+    void hand_over() { fd_.reset(); }
 
   private:
+    friend class Queue;
     const os::Directory& dir_;
     EntryName name_;
     os::UniqueFd fd_;
     os::FileId id_;
     Record record_;
+    std::vector<EntryName> must_follow_;
+    std::vector<os::UniqueFd> evicted_;
 };
 
 // What a waiter learned about another entry.
 struct EntryProbe {
     bool exists = false;
-    os::UniqueFd fd; // open while it exists and could be opened: wait on its lock
+    os::UniqueFd fd; // open while it exists and could be opened: wait on its locks
     os::FileId id;
+    bool waiting = false; // still marked waiting (not granted)
     OwnerFacts facts;
     std::optional<Record> record;
 };
@@ -73,6 +92,10 @@ class Queue {
     // The wait files, in queue order. Foreign names, dot files, symlinks,
     // directories and other non-regular files are not part of the queue.
     std::vector<EntryName> entries();
+    // Where the ticket stands. If it may hold, it is marked granted in the
+    // same step (under the token lock, so a cut-in-line entry joining at that
+    // moment either sees it as a holder or is seen by it).
+    WaitPlan plan_and_grant(Ticket& ticket);
     EntryProbe probe(const EntryName& entry);
     std::optional<Record> read_record(const EntryName& entry);
     // Removes an entry proven stale, with a warning naming its owner.
@@ -80,10 +103,14 @@ class Queue {
 
   private:
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
+    int token_fd();
     std::uint64_t last_token(int token_fd);
     std::optional<Record> parse_or_report(const EntryName& entry, int fd);
+    void find_holders_to_follow(Ticket& ticket, bool preempt);
+    void evict(Ticket& ticket, const EntryName& holder);
 
     os::Directory dir_;
+    os::UniqueFd token_fd_;
     std::set<std::string> reported_corrupt_;
 };
 

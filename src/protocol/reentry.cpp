@@ -50,18 +50,20 @@ bool owner_is_live_ancestor(const os::Directory& dir, const std::string& name) {
 
 } // namespace
 
-bool inside_hold_of(const os::Directory& dir) {
+std::optional<EntryName> inside_hold_of(const os::Directory& dir) {
     const char* env_dir = std::getenv("COORDCTL_DIR");
     const char* env_file = std::getenv("COORDCTL_WAIT_FILE");
-    if (env_dir == nullptr || env_file == nullptr) return false;
+    if (env_dir == nullptr || env_file == nullptr) return std::nullopt;
     struct stat st;
-    if (::stat(env_dir, &st) != 0 || os::file_id(st) != dir.id()) return false;
+    if (::stat(env_dir, &st) != 0 || os::file_id(st) != dir.id()) return std::nullopt;
     std::string file = env_file;
     std::string name = file.substr(file.rfind('/') + 1);
-    if (!parse_entry_name(name)) return false;
+    auto parsed = parse_entry_name(name);
+    if (!parsed) return std::nullopt;
     auto entry = dir.stat_entry(name);
-    if (!entry || !S_ISREG(entry->st_mode)) return false;
-    return has_open(os::file_id(*entry)) || owner_is_live_ancestor(dir, name);
+    if (!entry || !S_ISREG(entry->st_mode)) return std::nullopt;
+    if (has_open(os::file_id(*entry)) || owner_is_live_ancestor(dir, name)) return parsed;
+    return std::nullopt;
 }
 
 } // namespace coordctl

@@ -1,18 +1,36 @@
 #include "protocol/waiter.hpp"
 
 #include "core/queue_order.hpp"
+#include "os/process.hpp"
 
 namespace coordctl {
 
 namespace {
 constexpr auto tick_every = std::chrono::seconds(1);
+} // namespace
+
+void start_heartbeat(os::Timer& timer, const Ticket& ticket) {
+    auto every = Duration(ticket.record().ttl_ms / 3);
+    timer.start_repeating(every, [&ticket] { ticket.heartbeat(); });
 }
+
+// Everything one watched entry can wake us with; destroyed (and so
+// cancelled) at every evaluation.
+struct Waiter::EntryWait {
+    explicit EntryWait(os::Loop& loop) : lock(loop), file(loop), timer(loop), owner(loop) {}
+    os::LockWaiter lock;
+    os::FileWatch file;
+    os::Timer timer; // lease expiry, or the poll of a lock in poll mode
+    os::ProcessExitWatch owner;
+    os::UniqueFd fd;
+};
 
 Waiter::Waiter(os::Loop& loop, Queue& queue, Ticket& ticket, WaitOptions options,
                Progress& progress, std::function<void(WaitOutcome)> done)
-    : queue_(queue), ticket_(ticket), options_(options), progress_(progress),
-      done_(std::move(done)), lock_wait_(loop), file_watch_(loop), recheck_(loop), deadline_(loop),
-      tick_(loop) {}
+    : loop_(loop), queue_(queue), ticket_(ticket), options_(options), progress_(progress),
+      done_(std::move(done)), soon_(loop), deadline_(loop), tick_(loop), heartbeat_(loop) {}
+
+Waiter::~Waiter() = default;
 
 void Waiter::start() {
     if (options_.timeout && options_.timeout->count() > 0)
@@ -23,16 +41,17 @@ void Waiter::start() {
         if (!ticket_.still_mine()) return finish(WaitOutcome::lost);
         progress_.tick();
     });
+    start_heartbeat(heartbeat_, ticket_);
     evaluate();
 }
 
 void Waiter::stop() {
     finished_ = true;
-    lock_wait_.stop();
-    file_watch_.stop();
-    recheck_.stop();
+    waits_.clear();
+    soon_.stop();
     deadline_.stop();
     tick_.stop();
+    heartbeat_.stop();
 }
 
 void Waiter::finish(WaitOutcome outcome) {
@@ -42,36 +61,96 @@ void Waiter::finish(WaitOutcome outcome) {
     done_(outcome);
 }
 
+void Waiter::evaluate_soon() {
+    soon_.start(Duration(0), [this] { evaluate(); });
+}
+
 void Waiter::evaluate() {
     if (finished_) return;
-    lock_wait_.stop();
-    file_watch_.stop();
-    recheck_.stop();
+    waits_.clear();
     while (true) {
-        auto plan = plan_wait(queue_.entries(), ticket_.name());
+        if (wait_for_evicted()) return;
+        auto plan = queue_.plan_and_grant(ticket_);
         if (!plan.present || !ticket_.still_mine()) return finish(WaitOutcome::lost);
+        if (!plan.conflict.empty()) {
+            conflict_ = plan.conflict;
+            return finish(WaitOutcome::conflict);
+        }
         if (plan.granted) return finish(WaitOutcome::granted);
         progress_.update(plan, queue_);
-        auto probe = queue_.probe(*plan.blocker);
-        if (!probe.exists) continue; // it left between the two looks: look again
-        auto verdict = judge_owner(probe.facts);
-        if (verdict.liveness == Liveness::stale) {
-            queue_.remove_stale(*plan.blocker, probe, verdict.reason);
-            continue;
+        bool look_again = false;
+        for (const auto& watch : plan.watch) look_again = look_again || arm(watch) == Armed::look_again;
+        if (look_again) {
+            waits_.clear();
+            continue; // an entry left or was stale: the plan changed
         }
         if (nonblocking()) return finish(WaitOutcome::not_acquired);
-        if (verdict.liveness == Liveness::alive_locked)
-            return lock_wait_.start(probe.fd.get(), [this] { evaluate(); });
-        return wait_for_lease(*plan.blocker, verdict.recheck_in);
+        return;
     }
 }
 
-void Waiter::wait_for_lease(const EntryName& blocker, Duration recheck_in) {
-    recheck_.start(recheck_in, [this] { evaluate(); });
-    file_watch_.start(queue_.dir().path_of(blocker.str()), options_.poll_interval,
-                      options_.force_poll, [this] { evaluate(); });
-    // The watch was set after the probe: if the entry went in between, look again now.
-    if (!queue_.dir().stat_entry(blocker.str())) recheck_.start(Duration(0), [this] { evaluate(); });
+// After --cut=preempt: the evicted holders' commands must be gone first.
+bool Waiter::wait_for_evicted() {
+    auto& evicted = ticket_.evicted();
+    while (!evicted.empty()) {
+        if (!os::try_lock_exclusive(evicted.back().get())) {
+            auto wait = std::make_unique<EntryWait>(loop_);
+            wait->lock.start(evicted.back().get(), os::LockKind::owner, [this] { evaluate_soon(); });
+            waits_.push_back(std::move(wait));
+            return true;
+        }
+        evicted.pop_back();
+    }
+    return false;
+}
+
+Waiter::Armed Waiter::arm(const Watch& watch) {
+    auto probe = queue_.probe(watch.entry);
+    if (!probe.exists) return Armed::look_again;
+    auto verdict = judge_owner(probe.facts);
+    if (verdict.liveness == Liveness::stale) {
+        queue_.remove_stale(watch.entry, probe, verdict.reason);
+        return Armed::look_again;
+    }
+    auto wait = std::make_unique<EntryWait>(loop_);
+    auto& w = *wait;
+    waits_.push_back(std::move(wait));
+    switch (verdict.liveness) {
+    case Liveness::alive_locked: {
+        // Waiting for a grant of an entry already granted is waiting for it to go.
+        bool grant = watch.kind == WatchKind::grant && probe.waiting;
+        arm_lock(w, probe.fd.get(), grant ? os::LockKind::waiting : os::LockKind::owner, watch.entry);
+        break;
+    }
+    case Liveness::alive_owner:
+        arm_file(w, watch.entry);
+        w.owner.start(static_cast<pid_t>(probe.record->pid), options_.poll_interval,
+                      [this] { evaluate_soon(); });
+        break;
+    default: // alive_lease
+        arm_file(w, watch.entry);
+        w.timer.start(verdict.recheck_in, [this] { evaluate_soon(); });
+        break;
+    }
+    // The watches were set after the probe: if it went in between, look again now.
+    return queue_.dir().stat_entry(watch.entry.str()) ? Armed::waiting : Armed::look_again;
+}
+
+void Waiter::arm_lock(EntryWait& wait, int fd, os::LockKind kind, const EntryName& entry) {
+    if (!options_.poll) return wait.lock.start(fd, kind, [this] { evaluate_soon(); });
+    // Poll mode: never block on a lock another host may hold; look every interval.
+    wait.fd = os::duplicate(fd);
+    wait.timer.start_repeating(options_.poll_interval, [this, &wait, kind, entry] {
+        int f = wait.fd.get();
+        bool free = kind == os::LockKind::waiting ? !os::is_marked_waiting(f) : os::try_lock_exclusive(f);
+        if (kind == os::LockKind::owner && free) os::unlock(f);
+        if (free || !queue_.dir().stat_entry(entry.str())) evaluate_soon();
+    });
+}
+
+void Waiter::arm_file(EntryWait& wait, const EntryName& entry) {
+    wait.file.start(queue_.dir().path_of(entry.str()), options_.poll_interval, options_.poll,
+                    [this] { evaluate_soon(); });
 }
 
 } // namespace coordctl

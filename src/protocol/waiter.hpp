@@ -1,7 +1,8 @@
-// Waiting for one's turn in the queue. Each waiter waits for one entry only
-// (its blocker): on the blocker's kernel lock when it has one, else on a
-// file watch plus a lease timer. After every wake-up it reads the queue
-// again instead of assuming it is now first.
+// Waiting for one's turn in the queue. A waiter waits only for the entries
+// its plan names (usually one): on their kernel locks when they have them,
+// else on a file watch plus a lease timer or the owner process's exit.
+// After every wake-up it reads the queue again instead of assuming it is now
+// first.
 #pragma once
 
 #include "os/lock_wait.hpp"
@@ -10,42 +11,59 @@
 #include "protocol/queue.hpp"
 
 #include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace coordctl {
 
-enum class WaitOutcome { granted, not_acquired, lost };
+enum class WaitOutcome { granted, not_acquired, lost, conflict };
 
 struct WaitOptions {
     std::optional<Duration> timeout; // none: forever; zero: do not wait at all
     Duration poll_interval = std::chrono::milliseconds(200);
-    bool force_poll = false;
+    bool poll = false; // network filesystem (or --poll): never block on a lock
 };
 
 class Waiter {
   public:
     Waiter(os::Loop& loop, Queue& queue, Ticket& ticket, WaitOptions options, Progress& progress,
            std::function<void(WaitOutcome)> done);
+    ~Waiter();
     void start();
     void stop(); // cancel without calling done
+    // Why the participants disagree (after WaitOutcome::conflict).
+    const std::string& conflict() const { return conflict_; }
 
   private:
+    struct EntryWait;
+    enum class Armed { waiting, look_again };
+
     void evaluate();
+    void evaluate_soon(); // from a watch's own callback: not while it runs
     void finish(WaitOutcome outcome);
-    void wait_for_lease(const EntryName& blocker, Duration recheck_in);
+    bool wait_for_evicted();
+    Armed arm(const Watch& watch);
+    void arm_lock(EntryWait& wait, int fd, os::LockKind kind, const EntryName& entry);
+    void arm_file(EntryWait& wait, const EntryName& entry);
     bool nonblocking() const { return options_.timeout && options_.timeout->count() == 0; }
 
+    os::Loop& loop_;
     Queue& queue_;
     Ticket& ticket_;
     WaitOptions options_;
     Progress& progress_;
     std::function<void(WaitOutcome)> done_;
     bool finished_ = false;
-    os::LockWaiter lock_wait_;
-    os::FileWatch file_watch_;
-    os::Timer recheck_;
+    std::string conflict_;
+    std::vector<std::unique_ptr<EntryWait>> waits_;
+    os::Timer soon_;
     os::Timer deadline_;
     os::Timer tick_;
+    os::Timer heartbeat_;
 };
+
+// Keeps an entry's heartbeat (mtime) fresh every TTL/3, for other hosts.
+void start_heartbeat(os::Timer& timer, const Ticket& ticket);
 
 } // namespace coordctl

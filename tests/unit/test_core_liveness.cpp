@@ -90,3 +90,27 @@ TEST_CASE("judge_owner: default facts") {
     CHECK(v.liveness == Liveness::stale);
     CHECK(v.reason == "no heartbeat for 0ms (ttl 0ms)");
 }
+
+TEST_CASE("a --hold entry on this host lives as long as its owner process") {
+    coordctl::OwnerFacts facts;
+    facts.same_host = true;
+    facts.hold_entry = true;
+    facts.owner_alive = true;
+    CHECK(coordctl::judge_owner(facts).liveness == coordctl::Liveness::alive_owner);
+    facts.owner_alive = false;
+    auto verdict = coordctl::judge_owner(facts);
+    CHECK(verdict.liveness == coordctl::Liveness::stale);
+    CHECK(verdict.reason == "its owner process is gone");
+    facts.lock_held = true; // its coordctl is still waiting for it
+    CHECK(coordctl::judge_owner(facts).liveness == coordctl::Liveness::alive_locked);
+}
+
+TEST_CASE("a --hold entry from another host is a lease like any other") {
+    coordctl::OwnerFacts facts;
+    facts.hold_entry = true;
+    facts.ttl = std::chrono::seconds(30);
+    facts.heartbeat_age = std::chrono::seconds(31);
+    CHECK(coordctl::judge_owner(facts).liveness == coordctl::Liveness::stale);
+    facts.heartbeat_age = std::chrono::seconds(3);
+    CHECK(coordctl::judge_owner(facts).liveness == coordctl::Liveness::alive_lease);
+}

@@ -30,7 +30,10 @@ EntryName cut_s(std::uint64_t token) {
 
 // The blocker's name, or "none" (so a failure shows what was expected).
 std::string blocker_of(const WaitPlan& plan) {
-    return plan.blocker ? plan.blocker->str() : "none";
+    if (plan.watch.empty()) return "none";
+    REQUIRE(plan.watch.size() == 1);
+    CHECK(plan.watch.front().kind == coordctl::WatchKind::departure);
+    return plan.watch.front().entry.str();
 }
 
 std::string head_of(const WaitPlan& plan) {
@@ -204,4 +207,72 @@ TEST_CASE("plan_wait: a reader behind cut readers and normal readers") {
         CHECK(plan.granted);
         CHECK(head_of(plan) == cut_s(7).str());
     }
+}
+
+namespace {
+EntryName k(std::uint64_t token, std::uint32_t n, coordctl::Priority p = coordctl::Priority::normal) {
+    return EntryName{p, token, Mode::slots, n};
+}
+std::vector<std::string> watched(const WaitPlan& plan, coordctl::WatchKind kind) {
+    std::vector<std::string> out;
+    for (const auto& w : plan.watch)
+        if (w.kind == kind) out.push_back(w.entry.str());
+    return out;
+}
+} // namespace
+
+TEST_CASE("slots: N hold at once; the first waiter watches the N holders, later ones their predecessor's grant") {
+    std::vector<EntryName> queue = {k(1, 2), k(2, 2), k(3, 2), k(4, 2), k(5, 2)};
+    CHECK(plan_wait(queue, k(1, 2)).granted);
+    CHECK(plan_wait(queue, k(2, 2)).granted);
+    auto first_waiter = plan_wait(queue, k(3, 2));
+    CHECK_FALSE(first_waiter.granted);
+    CHECK(first_waiter.ahead == 2);
+    CHECK(watched(first_waiter, coordctl::WatchKind::departure) ==
+          std::vector<std::string>{k(1, 2).str(), k(2, 2).str()});
+    CHECK(watched(first_waiter, coordctl::WatchKind::grant).empty());
+    auto second_waiter = plan_wait(queue, k(4, 2));
+    CHECK(watched(second_waiter, coordctl::WatchKind::grant) == std::vector<std::string>{k(3, 2).str()});
+    CHECK(watched(second_waiter, coordctl::WatchKind::departure).empty());
+    CHECK(plan_wait(queue, k(5, 2)).watch.front().entry == k(4, 2));
+}
+
+TEST_CASE("slots: a mismatch of N or of mode family is a conflict, never a grant") {
+    std::vector<EntryName> mixed = {k(1, 3), k(2, 2)};
+    auto plan = plan_wait(mixed, k(2, 2));
+    CHECK_FALSE(plan.granted);
+    CHECK(plan.conflict.find("--slots 3") != std::string::npos);
+    CHECK(plan.conflict.find("--slots 2") != std::string::npos);
+    std::vector<EntryName> with_lock = {EntryName{coordctl::Priority::normal, 1, Mode::exclusive}, k(2, 4)};
+    CHECK_FALSE(plan_wait(with_lock, k(2, 4)).granted);
+    CHECK(plan_wait(with_lock, with_lock[0]).conflict.find("exclusive") != std::string::npos);
+    std::vector<EntryName> agree = {k(1, 3), k(2, 3)};
+    CHECK(plan_wait(agree, k(2, 3)).conflict.empty());
+}
+
+TEST_CASE("a cut entry does not overtake the holders it found when it joined") {
+    using coordctl::Priority;
+    EntryName holder{Priority::normal, 1, Mode::exclusive};
+    EntryName waiter{Priority::normal, 2, Mode::exclusive};
+    EntryName cut{Priority::cut, 3, Mode::exclusive};
+    std::vector<EntryName> queue = {cut, holder, waiter};
+    auto plan = plan_wait(queue, cut, {holder});
+    CHECK_FALSE(plan.granted);
+    CHECK(plan.position == 2);
+    CHECK(blocker_of(plan) == holder.str());
+    // The waiter behind now waits for the holder, then for the cut entry.
+    CHECK(blocker_of(plan_wait(queue, waiter)) == holder.str());
+    std::vector<EntryName> after = {cut, waiter};
+    CHECK(plan_wait(after, cut, {holder}).granted);
+    CHECK(blocker_of(plan_wait(after, waiter)) == cut.str());
+}
+
+TEST_CASE("a cut slots entry counts the holders it found") {
+    using coordctl::Priority;
+    std::vector<EntryName> queue = {k(9, 2, Priority::cut), k(1, 2), k(2, 2), k(3, 2)};
+    auto plan = plan_wait(queue, queue[0], {k(1, 2), k(2, 2)});
+    CHECK_FALSE(plan.granted);
+    CHECK(watched(plan, coordctl::WatchKind::departure) == std::vector<std::string>{k(1, 2).str(), k(2, 2).str()});
+    std::vector<EntryName> one_left = {k(9, 2, Priority::cut), k(2, 2), k(3, 2)};
+    CHECK(plan_wait(one_left, one_left[0], {k(1, 2), k(2, 2)}).granted);
 }

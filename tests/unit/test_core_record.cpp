@@ -51,14 +51,14 @@ const char* const field_names[] = {"version", "token",   "mode",      "pid",
 TEST_CASE("format_record: one line of JSON with the stable field names") {
     CHECK(format_record(sample()) ==
           R"({"boot_id":"0f8e6a4c-1d2b-4c3a-9e8f-7a6b5c4d3e2f","command":["sleep","5"],)"
-          R"("created_ms":1700000000123,"host":"build-01","label":"nightly","mode":"exclusive",)"
+          R"("created_ms":1700000000123,"hold":false,"host":"build-01","label":"nightly","mode":"exclusive",)"
           R"("pid":1234,"pid_start":987654,"token":42,"ttl_ms":30000,"version":1})"
           "\n");
 }
 
 TEST_CASE("format_record: a default record") {
     CHECK(format_record(Record{}) ==
-          R"({"boot_id":"","command":[],"created_ms":0,"host":"","label":"","mode":"",)"
+          R"({"boot_id":"","command":[],"created_ms":0,"hold":false,"host":"","label":"","mode":"",)"
           R"("pid":0,"pid_start":0,"token":0,"ttl_ms":0,"version":1})"
           "\n");
 }
@@ -320,4 +320,24 @@ TEST_CASE("parse_record rejects a non-positive ttl and an unknown mode") {
     CHECK_FALSE(coordctl::parse_record(coordctl::format_record(r)).has_value());
     r.mode = "shared";
     CHECK(coordctl::parse_record(coordctl::format_record(r)).has_value());
+}
+
+TEST_CASE("the hold flag is optional, boolean, and round-trips") {
+    coordctl::Record r;
+    r.token = 3;
+    r.mode = "slots";
+    r.pid = 10;
+    r.ttl_ms = 30000;
+    r.hold = true;
+    auto back = coordctl::parse_record(coordctl::format_record(r));
+    REQUIRE(back.has_value());
+    CHECK(back->hold);
+    CHECK(*back == r);
+    std::string text = coordctl::format_record(r);
+    auto without = text.substr(0, text.find(",\"hold\":true")) + text.substr(text.find(",\"hold\":true") + 12);
+    auto parsed = coordctl::parse_record(without);
+    REQUIRE(parsed.has_value());
+    CHECK_FALSE(parsed->hold);
+    auto wrong = text.replace(text.find("true"), 4, "1");
+    CHECK_FALSE(coordctl::parse_record(wrong).has_value());
 }

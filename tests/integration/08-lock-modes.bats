@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# coordctl lock modes: --shared, --slots, --cut, --cut=preempt.
+
+load helpers
+
+@test "--shared: two readers hold together; a writer gets 75 with -n" {
+    hold_gate r1 --shared
+    hold_gate r2 --shared
+    file_has_line "$T/log" start-r1
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    run "$COORDCTL" lock -n --shared "$D" -- echo third-reader
+    [ "$status" -eq 0 ]
+    [ "$output" = third-reader ]
+    gate_open r1
+    gate_open r2
+}
+
+@test "--shared: a reader queued behind a writer waits for it (writers are not starved)" {
+    hold_gate r1 --shared
+    bg "$COORDCTL" lock -q "$D" -- sh -c "echo writer >> '$T/log'"
+    wait_for "the writer to queue" has_wait_files 2
+    run "$COORDCTL" lock -n --shared "$D" -- true
+    [ "$status" -eq 75 ]
+    bg "$COORDCTL" lock -q --shared "$D" -- sh -c "echo reader2 >> '$T/log'"
+    wait_for "the second reader to queue" has_wait_files 3
+    gate_open r1
+    wait_for "the second reader to run" file_has_line "$T/log" reader2
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-r1 end-r1 writer reader2 " ]
+}
+
+@test "--shared: a writer waits for every reader ahead of it" {
+    hold_gate r1 --shared
+    hold_gate r2 --shared
+    bg "$COORDCTL" lock -q "$D" -- sh -c "echo writer >> '$T/log'"
+    wait_for "the writer to queue" has_wait_files 3
+    gate_open r2
+    wait_for "reader 2 to end" file_has_line "$T/log" end-r2
+    run "$COORDCTL" lock -n --shared "$D" -- true
+    [ "$status" -eq 75 ] # the writer is still waiting for reader 1
+    ! file_has_line "$T/log" writer
+    gate_open r1
+    wait_for "the writer to run" file_has_line "$T/log" writer
+}
+
+@test "--slots 2 lets exactly two in, FIFO after that" {
+    hold_gate a --slots 2
+    hold_gate b --slots 2
+    run "$COORDCTL" lock -n --slots 2 "$D" -- true
+    [ "$status" -eq 75 ]
+    bg "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo c >> '$T/log'"
+    wait_for "c to queue" has_wait_files 3
+    bg "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo d >> '$T/log'"
+    wait_for "d to queue" has_wait_files 4
+    gate_open b
+    wait_for "c to run" file_has_line "$T/log" c
+    wait_for "d to run" file_has_line "$T/log" d
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-a start-b end-b c d " ]
+    gate_open a
+}
+
+@test "--slots: a waiter behind the first waiter moves up when that one is granted" {
+    hold_gate a --slots 2
+    hold_gate b --slots 2
+    gate_make c
+    bg "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo start-c >> '$T/log'; $(gate_cmd c)"
+    wait_for "c to queue" has_wait_files 3
+    bg "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo d >> '$T/log'"
+    wait_for "d to queue" has_wait_files 4
+    gate_open a # c gets a's slot; d must now wait for b or c
+    wait_for "c to run" file_has_line "$T/log" start-c
+    gate_open b # d gets b's slot
+    wait_for "d to run" file_has_line "$T/log" d
+    gate_open c
+}
+
+@test "--slots: participants disagreeing on N is an error, not overselling" {
+    hold_gate a --slots 2
+    run "$COORDCTL" lock --slots 3 "$D" -- echo oversold
+    [ "$status" -eq 64 ]
+    [[ $output == *"disagree"*"--slots 2"*"--slots 3"* ]]
+    [[ $output != *oversold* ]]
+    run "$COORDCTL" lock "$D" -- echo exclusive
+    [ "$status" -eq 64 ]
+    has_wait_files 1
+    gate_open a
+}
+
+@test "--cut runs before earlier waiters, without evicting the holder" {
+    hold_gate h
+    bg "$COORDCTL" lock -q "$D" -- sh -c "echo w1 >> '$T/log'"
+    wait_for "w1 to queue" has_wait_files 2
+    bg "$COORDCTL" lock -q "$D" -- sh -c "echo w2 >> '$T/log'"
+    wait_for "w2 to queue" has_wait_files 3
+    bg "$COORDCTL" lock -q --cut "$D" -- sh -c "echo cut >> '$T/log'"
+    wait_for "the cut entry to queue" has_wait_files 4
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    ! file_has_line "$T/log" cut
+    gate_open h
+    wait_for "w2 to run" file_has_line "$T/log" w2
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h cut w1 w2 " ]
+}
+
+@test "--cut=preempt evicts the holder: its command tree is stopped and it exits 79" {
+    gate_make h
+    bg "$COORDCTL" lock -q "$D" -- sh -c "sleep 600 & echo \$! > '$T/bgpid'; echo start-h >> '$T/log'; $(gate_cmd h)"
+    local holder=$!
+    wait_for "the holder to start" file_has_line "$T/log" start-h
+    bg "$COORDCTL" lock -q "$D" -- sh -c "echo waiter >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 2
+    run "$COORDCTL" lock --cut=preempt "$D" -- sh -c "echo preempt >> '$T/log'"
+    [ "$status" -eq 0 ]
+    [[ $output == *"preempting"* ]]
+    wait_status "$holder"
+    [ "$status" -eq 79 ]
+    process_gone "$(cat "$T/bgpid")"
+    wait_for "the waiter to run" file_has_line "$T/log" waiter
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h preempt waiter " ]
+}
+
+@test "--cut and --cut=preempt take no other value" {
+    run "$COORDCTL" lock --cut=later "$D" -- true
+    [ "$status" -eq 64 ]
+    [[ $output == *"--cut"* ]]
+}
+
+@test "nested: a shared hold cannot be upgraded to exclusive from inside" {
+    run "$COORDCTL" lock --shared "$D" -- "$COORDCTL" lock -n "$D" -- echo inner
+    [ "$status" -eq 75 ]
+    [[ $output == *"cannot take an exclusive lock inside a shared hold"* ]]
+    run "$COORDCTL" lock "$D" -- "$COORDCTL" lock --shared -n "$D" -- echo inner
+    [ "$status" -eq 0 ]
+    [ "$output" = inner ]
+}

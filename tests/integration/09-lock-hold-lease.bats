@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# lock --hold, lease-touch, heartbeats and entries from other hosts.
+
+load helpers
+
+@test "--hold prints the wait file once held, leaves it, and rm releases it" {
+    run "$COORDCTL" lock --hold --owner-pid $$ "$D"
+    [ "$status" -eq 0 ]
+    local file=$output
+    [[ $file == "$D/1-00000000000000000001-x" ]]
+    [ -f "$file" ]
+    grep -q '"hold":true' "$file"
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    [[ $output == *"held with --hold"* ]]
+    rm "$file"
+    run "$COORDCTL" lock -n "$D" -- echo free
+    [ "$output" = free ]
+}
+
+@test "a waiter behind a --hold entry runs as soon as the file is removed" {
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid $$ "$D")
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 2
+    rm "$file"
+    wait_for "the waiter to run" file_has_line "$T/log" waiter
+}
+
+@test "a --hold entry lives as long as its owner process, then is stale" {
+    sleep 600 3>&- &
+    local owner=$!
+    BG_PIDS+=($owner)
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid "$owner" "$D")
+    grep -q "\"pid\":$owner," "$file"
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter >> '$T/log'" 2>"$T/stderr"
+    wait_for "the waiter to queue" has_wait_files 2
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    kill "$owner"
+    wait_for "the waiter to run after the owner died" file_has_line "$T/log" waiter
+    grep -q "removed stale entry .*$owner@.*held with --hold.*its owner process is gone" "$T/stderr"
+}
+
+@test "without --owner-pid the owner is the parent process" {
+    run sh -c "'$COORDCTL' lock --hold '$D'; echo parent=\$\$"
+    [ "$status" -eq 0 ]
+    grep -q "\"pid\":${lines[1]#parent=}," "${lines[0]}"
+    rm "${lines[0]}"
+}
+
+@test "--owner-pid needs --hold; --hold takes no command" {
+    run "$COORDCTL" lock --owner-pid 1 "$D" -- true
+    [ "$status" -eq 64 ]
+    [[ $output == *"--owner-pid needs --hold"* ]]
+    run "$COORDCTL" lock --hold "$D" -- true
+    [ "$status" -eq 64 ]
+    [[ $output == *"--hold runs no command"* ]]
+}
+
+@test "lease-touch refreshes the heartbeat, and exits 79 naming a file that is gone" {
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid $$ "$D")
+    touch -d '1 hour ago' "$file"
+    run "$COORDCTL" lease-touch "$file"
+    [ "$status" -eq 0 ]
+    [ $(($(date +%s) - $(stat -c %Y "$file"))) -lt 60 ]
+    rm "$file"
+    run "$COORDCTL" lease-touch "$file"
+    [ "$status" -eq 79 ]
+    [ "$output" = "coordctl: lease lost: $file: No such file or directory" ]
+}
+
+@test "lease-touch refuses what is not a wait file" {
+    echo x >"$T/notes"
+    run "$COORDCTL" lease-touch "$T/notes"
+    [ "$status" -eq 64 ]
+    [[ $output == *"not a wait file name"* ]]
+}
+
+@test "lease-touch --every keeps going until the file is gone" {
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid $$ "$D")
+    touch -d '1 hour ago' "$file"
+    bg "$COORDCTL" lease-touch --every 50ms "$file"
+    local toucher=$!
+    wait_for "the heartbeat to be refreshed" eval "[ \$((\$(date +%s) - \$(stat -c %Y '$file'))) -lt 60 ]"
+    rm "$file"
+    wait_status "$toucher"
+    [ "$status" -eq 79 ]
+}
+
+@test "lease-touch --every --while-pid stops when that process exits" {
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid $$ "$D")
+    sleep 600 3>&- &
+    local owner=$!
+    BG_PIDS+=($owner)
+    bg "$COORDCTL" lease-touch --every 50ms --while-pid "$owner" "$file"
+    local toucher=$!
+    kill "$owner"
+    wait_status "$toucher"
+    [ "$status" -eq 0 ]
+    rm "$file"
+}
+
+@test "an entry from another host with an old heartbeat is removed after its TTL, with a warning" {
+    local file
+    file=$(COORDCTL_HOST_ID=otherhost "$COORDCTL" lock --hold --owner-pid $$ --id remote "$D")
+    touch -d '1 hour ago' "$file"
+    run "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [[ $output == *"removed stale entry $file of "*"@otherhost [remote]"*"no heartbeat for"*"(ttl 30s)"* ]]
+    [[ ${lines[-1]} == ran ]]
+}
+
+@test "an entry from another host with a fresh heartbeat is not removed" {
+    local file
+    file=$(COORDCTL_HOST_ID=otherhost "$COORDCTL" lock --hold --owner-pid $$ "$D")
+    run "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    [ -f "$file" ]
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 2
+    "$COORDCTL" lease-touch "$file"
+    rm "$file"
+    wait_for "the waiter to run once the remote entry is gone" file_has_line "$T/log" waiter
+}
+
+@test "a remote entry whose lease runs out while waited for is removed by the waiter" {
+    local file
+    file=$(COORDCTL_HOST_ID=otherhost "$COORDCTL" lock --hold --owner-pid $$ --ttl 600ms "$D")
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter >> '$T/log'"
+    wait_for "the waiter to run after the lease expired" file_has_line "$T/log" waiter
+    [ ! -e "$file" ]
+}
+
+@test "holders refresh their heartbeat every TTL/3" {
+    gate_make h
+    bg "$COORDCTL" lock --ttl 300ms "$D" -- sh -c "$(gate_cmd h)"
+    wait_for "the holder's wait file" has_wait_files 1
+    local file
+    file=$(ls "$D"/1-*)
+    touch -d '1 hour ago' "$file"
+    wait_for "the heartbeat" eval "[ \$((\$(date +%s) - \$(stat -c %Y '$file'))) -lt 60 ]"
+    gate_open h
+}
