@@ -5,11 +5,9 @@
 #include "core/exit_codes.hpp"
 #include "os/loop.hpp"
 #include "os/process.hpp"
-#include "os/terminal.hpp"
-#include "protocol/hold.hpp"
-#include "protocol/progress.hpp"
+#include "os/files.hpp"
+#include "protocol/campaign.hpp"
 #include "protocol/reentry.hpp"
-#include "protocol/waiter.hpp"
 
 #include <fmt/format.h>
 
@@ -23,21 +21,10 @@ namespace coordctl {
 
 namespace {
 
-// Signals forwarded to the command while held (SPEC §3). While waiting, all
-// but SIGWINCH cancel the wait.
-constexpr int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-
 std::vector<std::string> command_argv(const LockOptions& o) {
     if (o.shell_command.empty()) return o.command;
     const char* shell = std::getenv("SHELL");
     return {shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", o.shell_command};
-}
-
-std::string absolute(const std::string& path) {
-    if (!path.empty() && path[0] == '/') return path;
-    char cwd[4096];
-    if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
-    return std::string(cwd) + "/" + path;
 }
 
 [[noreturn]] void exec_in_place(const std::vector<std::string>& argv) {
@@ -50,125 +37,6 @@ std::string absolute(const std::string& path) {
                 fmt::format("cannot run command: {}: {}", argv[0], std::strerror(err)));
 }
 
-// One run of `coordctl lock`: join, wait, hold (or hand over), release, on one loop.
-class LockSession {
-  public:
-    LockSession(const LockOptions& o, Queue& queue, std::vector<std::string> argv)
-        : o_(o), queue_(queue), argv_(std::move(argv)),
-          progress_(choose_progress_style(o.quiet, o.verbose), o.dir) {}
-
-    int run() {
-        ticket_ = queue_.join(join_request());
-        waiter_.emplace(loop_, queue_, *ticket_, wait_options(), progress_,
-                        [this](WaitOutcome outcome) { on_wait_done(outcome); });
-        for (int sig : handled_signals)
-            signals_.push_back(std::make_unique<os::SignalWatch>(loop_, sig, [this](int s) { on_signal(s); }));
-        waiter_->start();
-        loop_.run();
-        return result_;
-    }
-    int fatal_signal() const { return fatal_signal_; }
-
-  private:
-    JoinRequest join_request() const {
-        JoinRequest request;
-        request.mode = o_.mode;
-        request.slots = o_.slots;
-        request.priority = o_.cut ? Priority::cut : Priority::normal;
-        request.preempt = o_.preempt;
-        request.label = o_.label;
-        request.command = argv_;
-        request.ttl = o_.ttl;
-        if (o_.hold) request.hold_owner = o_.owner_pid != 0 ? o_.owner_pid : ::getppid();
-        return request;
-    }
-
-    WaitOptions wait_options() const {
-        WaitOptions wait;
-        if (o_.nonblock) wait.timeout = Duration(0);
-        else wait.timeout = o_.timeout;
-        wait.poll_interval = o_.poll_interval;
-        wait.poll = poll_mode();
-        return wait;
-    }
-
-    bool poll_mode() const { return o_.poll || os::is_network_filesystem(queue_.dir().fd()); }
-
-    void on_wait_done(WaitOutcome outcome) {
-        switch (outcome) {
-        case WaitOutcome::granted: return o_.hold ? hand_over() : start_hold();
-        case WaitOutcome::not_acquired:
-            if (!o_.quiet)
-                fmt::print(stderr, "coordctl: {} {}: {}\n",
-                           o_.nonblock ? "lock is held by" : "timed out; lock is held by",
-                           progress_.holder(), o_.dir);
-            return end(o_.conflict_exit_code);
-        case WaitOutcome::lost:
-            fmt::print(stderr, "coordctl: wait file removed while waiting: {}\n", ticket_->path());
-            return end(exit_code::lost);
-        case WaitOutcome::conflict:
-            fmt::print(stderr, "coordctl: participants of {} disagree on the lock mode: {}\n",
-                       o_.dir, waiter_->conflict());
-            return end(exit_code::usage);
-        }
-    }
-
-    // --hold: the entry now belongs to its recorded owner; print where it is.
-    void hand_over() {
-        fmt::print("{}\n", absolute(ticket_->path()));
-        std::fflush(stdout);
-        ticket_->hand_over();
-        result_ = exit_code::ok;
-        loop_.stop();
-    }
-
-    void start_hold() {
-        HoldOptions hold;
-        hold.child.argv = argv_;
-        hold.child.kill_with_parent = o_.orphan_kill;
-        hold.child.env = child_environment({{"COORDCTL_TOKEN", std::to_string(ticket_->name().token)},
-                                            {"COORDCTL_DIR", absolute(queue_.dir().path())},
-                                            {"COORDCTL_WAIT_FILE", absolute(ticket_->path())}});
-        hold.kill_after = o_.kill_after;
-        hold.poll_interval = o_.poll_interval;
-        hold.poll = poll_mode();
-        hold_.emplace(loop_, *ticket_, std::move(hold), [this](int code) { end(code); });
-        hold_->start();
-    }
-
-    void on_signal(int sig) {
-        if (hold_) {
-            // A terminal already sent its ^C/^\ and resizes to the command itself.
-            bool from_terminal = sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH;
-            if (!(from_terminal && os::in_terminal_foreground())) hold_->forward(sig);
-            return;
-        }
-        if (sig == SIGWINCH) return;
-        waiter_->stop();
-        progress_.finish();
-        fatal_signal_ = sig;
-        end(exit_code::signal_base + sig);
-    }
-
-    void end(int code) {
-        result_ = code;
-        ticket_->leave();
-        loop_.stop();
-    }
-
-    const LockOptions& o_;
-    Queue& queue_;
-    std::vector<std::string> argv_;
-    Progress progress_;
-    std::unique_ptr<Ticket> ticket_;
-    os::Loop loop_; // after the ticket: handles close before it is released
-    std::optional<Waiter> waiter_;
-    std::optional<Hold> hold_;
-    std::vector<std::unique_ptr<os::SignalWatch>> signals_;
-    int result_ = exit_code::internal;
-    int fatal_signal_ = 0;
-};
-
 // Inside a hold of the same DIR: run at once under it, unless that would
 // need more than the outer hold gives.
 void run_nested(const LockOptions& o, const EntryName& outer, const std::vector<std::string>& argv) {
@@ -176,6 +44,32 @@ void run_nested(const LockOptions& o, const EntryName& outer, const std::vector<
         throw Error(o.conflict_exit_code,
                     "cannot take an exclusive lock inside a shared hold of the same directory", o.dir);
     exec_in_place(argv);
+}
+
+CampaignOptions campaign_options(const LockOptions& o, const Queue& queue, std::vector<std::string> argv) {
+    CampaignOptions c;
+    c.join.mode = o.mode;
+    c.join.slots = o.slots;
+    c.join.priority = o.cut ? Priority::cut : Priority::normal;
+    c.join.preempt = o.preempt;
+    c.join.label = o.label;
+    c.join.command = argv;
+    c.join.ttl = o.ttl;
+    if (o.hold) c.join.hold_owner = o.owner_pid != 0 ? o.owner_pid : ::getppid();
+    c.wait.timeout = o.nonblock ? std::optional<Duration>(Duration(0)) : o.timeout;
+    c.wait.poll_interval = o.poll_interval;
+    c.wait.poll = o.poll || os::is_network_filesystem(queue.dir().fd());
+    c.hold.child.argv = std::move(argv);
+    c.hold.child.kill_with_parent = o.orphan_kill;
+    c.hold.kill_after = o.kill_after;
+    c.hold.poll_interval = o.poll_interval;
+    c.hold.poll = c.wait.poll;
+    c.hand_over = o.hold;
+    c.quiet = o.quiet;
+    c.verbose = o.verbose;
+    c.conflict_exit_code = o.conflict_exit_code;
+    c.nonblock = o.nonblock;
+    return c;
 }
 
 } // namespace
@@ -187,19 +81,20 @@ int run_lock(const LockOptions& o) {
         if (auto outer = inside_hold_of(queue.dir())) run_nested(o, *outer, argv);
     }
     os::become_subreaper();
-    int code;
-    int sig;
+    auto options = campaign_options(o, queue, std::move(argv));
+    CampaignResult result;
     {
-        LockSession session(o, queue, std::move(argv));
-        code = session.run();
-        sig = session.fatal_signal();
+        os::Loop loop;
+        Campaign campaign(loop, queue, options, [&](CampaignResult r) {
+            result = r;
+            loop.stop();
+        });
+        auto signals = watch_signals(loop, [&](int sig) { campaign.on_signal(sig); });
+        campaign.start();
+        loop.run();
     }
-    if (sig != 0) {
-        // Cancelled by a signal: die of it, as the caller expects.
-        std::signal(sig, SIG_DFL);
-        ::raise(sig);
-    }
-    return code;
+    die_of_signal(result.fatal_signal);
+    return result.code;
 }
 
 namespace {

@@ -215,6 +215,14 @@ void await_no_waiting_mark(int fd) {
 
 UniqueFd duplicate(int fd) { return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)); }
 
+UniqueFd reopen_for_child(int fd, const std::string& path) {
+    UniqueFd copy(::open(fmt::format("/proc/self/fd/{}", fd).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!copy) throw Error("cannot reopen wait file", path, errno);
+    flock_or_throw(copy.get(), LOCK_SH, path);
+    ::fcntl(copy.get(), F_SETFD, 0);
+    return copy;
+}
+
 bool is_network_filesystem(int fd) {
     struct statfs fs;
     if (::fstatfs(fd, &fs) != 0) return false;

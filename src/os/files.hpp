@@ -87,6 +87,9 @@ void await_no_owner_lock(int fd);
 void await_no_waiting_mark(int fd);
 
 UniqueFd duplicate(int fd); // close-on-exec copy
+// A new open file description of the same file, share-locked and inherited
+// across exec: the command keeps the entry alive if its coordctl dies.
+UniqueFd reopen_for_child(int fd, const std::string& path); // throws Error
 
 // NFS, CIFS/SMB, Ceph, FUSE, 9p, AFS, GFS2, OCFS2, Lustre...: inotify does
 // not see other hosts' changes there, and lock waits may not be woken.

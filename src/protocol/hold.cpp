@@ -2,14 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
-#include "protocol/waiter.hpp"
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <fcntl.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -36,18 +34,14 @@ std::vector<std::string> child_environment(
     return env;
 }
 
-Hold::Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<void(int)> done)
+Hold::Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<void(int, bool)> done)
     : ticket_(ticket), options_(std::move(options)), done_(std::move(done)), child_(loop),
       watch_(loop), watch_upgrade_(loop), heartbeat_(loop), kill_timer_(loop), stopping_(loop) {}
 
 void Hold::start() {
     // A second open file description on our wait file, share-locked and
     // inherited by the child: it keeps the entry alive if we die first.
-    os::UniqueFd inherited(::open(fmt::format("/proc/self/fd/{}", ticket_.fd()).c_str(),
-                                  O_RDONLY | O_CLOEXEC));
-    if (!inherited) throw Error("cannot reopen wait file", ticket_.path(), errno);
-    os::lock_shared(inherited.get(), ticket_.path());
-    ::fcntl(inherited.get(), F_SETFD, 0);
+    os::UniqueFd inherited = os::reopen_for_child(ticket_.fd(), ticket_.path());
     int err = child_.spawn(options_.child, [this](int code) { on_child_exit(code); });
     inherited.reset();
     if (err != 0) {
@@ -56,7 +50,14 @@ void Hold::start() {
         return finish(err == ENOENT ? exit_code::not_found : exit_code::cannot_exec);
     }
     watch_own_file();
-    start_heartbeat(heartbeat_, ticket_);
+    heartbeat_.start_repeating(Duration(ticket_.record().ttl_ms / 3), [this] { heartbeat(); });
+}
+
+void Hold::heartbeat() {
+    ticket_.heartbeat();
+    check_loss();
+    if (lost_ || !options_.standing) return;
+    if (auto why = options_.standing(); !why.empty()) lose(why);
 }
 
 // Tearing down an inotify instance at exit costs the kernel an RCU grace
@@ -76,12 +77,15 @@ void Hold::forward(int sig) {
 }
 
 void Hold::check_loss() {
-    if (lost_ || ticket_.still_mine()) return;
+    if (!lost_ && !ticket_.still_mine()) lose("wait file removed");
+}
+
+void Hold::lose(const std::string& why) {
     lost_ = true;
     watch_.stop();
     watch_upgrade_.stop();
-    fmt::print(stderr, "coordctl: hold lost, stopping the command: wait file removed: {}\n",
-               ticket_.path());
+    heartbeat_.stop();
+    fmt::print(stderr, "coordctl: hold lost, stopping the command: {}: {}\n", why, ticket_.path());
     stop_tree();
 }
 
@@ -127,7 +131,7 @@ void Hold::finish(int code) {
     heartbeat_.stop();
     auto done = std::move(done_);
     done_ = nullptr;
-    if (done) done(code);
+    if (done) done(code, lost_);
 }
 
 } // namespace coordctl

@@ -20,11 +20,15 @@ struct HoldOptions {
     Duration kill_after = std::chrono::seconds(10);
     Duration poll_interval = std::chrono::milliseconds(200);
     bool poll = false; // network filesystem or --poll: no inotify
+    // Checked at every heartbeat (TTL/3): empty while the hold stands, else
+    // why it is lost (elect: "no longer first in the queue").
+    std::function<std::string()> standing;
 };
 
 class Hold {
   public:
-    Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<void(int)> done);
+    // done(exit code, lost): lost is true when the hold was lost (code 79).
+    Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<void(int, bool)> done);
     // Starts the command. done gets its exit status, 79 if the hold was lost,
     // 126/127 if it could not be started. Called once the whole tree is gone.
     void start();
@@ -33,6 +37,8 @@ class Hold {
   private:
     void watch_own_file();
     void check_loss();
+    void heartbeat();
+    void lose(const std::string& why);
     void on_child_exit(int code);
     void stop_tree();
     void stopping_tick();
@@ -40,7 +46,7 @@ class Hold {
 
     Ticket& ticket_;
     HoldOptions options_;
-    std::function<void(int)> done_;
+    std::function<void(int, bool)> done_;
     os::Child child_;
     os::FileWatch watch_;
     os::Timer watch_upgrade_;

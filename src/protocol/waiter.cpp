@@ -9,11 +9,6 @@ namespace {
 constexpr auto tick_every = std::chrono::seconds(1);
 } // namespace
 
-void start_heartbeat(os::Timer& timer, const Ticket& ticket) {
-    auto every = Duration(ticket.record().ttl_ms / 3);
-    timer.start_repeating(every, [&ticket] { ticket.heartbeat(); });
-}
-
 // Everything one watched entry can wake us with; destroyed (and so
 // cancelled) at every evaluation.
 struct Waiter::EntryWait {
@@ -41,7 +36,8 @@ void Waiter::start() {
         if (!ticket_.still_mine()) return finish(WaitOutcome::lost);
         progress_.tick();
     });
-    start_heartbeat(heartbeat_, ticket_);
+    // Waiting entries keep their heartbeat fresh too, for other hosts.
+    heartbeat_.start_repeating(Duration(ticket_.record().ttl_ms / 3), [this] { ticket_.heartbeat(); });
     evaluate();
 }
 

@@ -63,7 +63,4 @@ class Waiter {
     os::Timer heartbeat_;
 };
 
-// Keeps an entry's heartbeat (mtime) fresh every TTL/3, for other hosts.
-void start_heartbeat(os::Timer& timer, const Ticket& ticket);
-
 } // namespace coordctl

@@ -1,0 +1,116 @@
+#include "protocol/campaign.hpp"
+
+#include "core/exit_codes.hpp"
+#include "os/terminal.hpp"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <unistd.h>
+
+namespace coordctl {
+
+namespace {
+// Forwarded to the command while held; while waiting, all but SIGWINCH cancel.
+constexpr int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+} // namespace
+
+std::vector<std::unique_ptr<os::SignalWatch>> watch_signals(os::Loop& loop, std::function<void(int)> fn) {
+    std::vector<std::unique_ptr<os::SignalWatch>> watches;
+    for (int sig : handled_signals) watches.push_back(std::make_unique<os::SignalWatch>(loop, sig, fn));
+    return watches;
+}
+
+void die_of_signal(int sig) {
+    if (sig == 0) return;
+    std::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+std::string absolute_path(const std::string& path) {
+    if (!path.empty() && path[0] == '/') return path;
+    char cwd[4096];
+    if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
+    return std::string(cwd) + "/" + path;
+}
+
+Campaign::Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
+                   std::function<void(CampaignResult)> done)
+    : loop_(loop), queue_(queue), options_(options), done_(std::move(done)),
+      progress_(choose_progress_style(options.quiet, options.verbose), queue.dir().path()) {}
+
+Campaign::~Campaign() = default;
+
+void Campaign::start() {
+    ticket_ = queue_.join(options_.join);
+    waiter_.emplace(loop_, queue_, *ticket_, options_.wait, progress_,
+                    [this](WaitOutcome outcome) { on_wait_done(outcome); });
+    waiter_->start();
+}
+
+void Campaign::on_wait_done(WaitOutcome outcome) {
+    const auto& dir = queue_.dir().path();
+    switch (outcome) {
+    case WaitOutcome::granted: return options_.hand_over ? hand_over() : start_hold();
+    case WaitOutcome::not_acquired:
+        if (!options_.quiet)
+            fmt::print(stderr, "coordctl: {} {}: {}\n",
+                       options_.nonblock ? "lock is held by" : "timed out; lock is held by",
+                       progress_.holder(), dir);
+        return end({options_.conflict_exit_code, 0, false});
+    case WaitOutcome::lost:
+        fmt::print(stderr, "coordctl: wait file removed while waiting: {}\n", ticket_->path());
+        return end({exit_code::lost, 0, false});
+    case WaitOutcome::conflict:
+        fmt::print(stderr, "coordctl: participants of {} disagree on the lock mode: {}\n", dir,
+                   waiter_->conflict());
+        return end({exit_code::usage, 0, false});
+    }
+}
+
+void Campaign::hand_over() {
+    fmt::print("{}\n", absolute_path(ticket_->path()));
+    std::fflush(stdout);
+    ticket_->hand_over();
+    end({exit_code::ok, 0, false});
+}
+
+void Campaign::start_hold() {
+    HoldOptions hold = options_.hold;
+    std::vector<std::pair<std::string, std::string>> env = {
+        {"COORDCTL_TOKEN", std::to_string(ticket_->name().token)},
+        {"COORDCTL_DIR", absolute_path(queue_.dir().path())},
+        {"COORDCTL_WAIT_FILE", absolute_path(ticket_->path())}};
+    for (const auto& var : options_.hold.child.env) {
+        auto eq = var.find('=');
+        env.emplace_back(var.substr(0, eq), var.substr(eq + 1));
+    }
+    hold.child.env = child_environment(env);
+    hold_.emplace(loop_, *ticket_, std::move(hold), [this](int code, bool lost) {
+        end({code, 0, lost});
+    });
+    hold_->start();
+}
+
+void Campaign::on_signal(int sig) {
+    if (!done_) return;
+    if (hold_) {
+        // A terminal already sent its ^C/^\ and resizes to the command itself.
+        bool from_terminal = sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH;
+        if (!(from_terminal && os::in_terminal_foreground())) hold_->forward(sig);
+        return;
+    }
+    if (sig == SIGWINCH) return;
+    waiter_->stop();
+    progress_.finish();
+    end({exit_code::signal_base + sig, sig, false});
+}
+
+void Campaign::end(CampaignResult result) {
+    if (ticket_) ticket_->leave();
+    auto done = std::move(done_);
+    done_ = nullptr;
+    if (done) done(result);
+}
+
+} // namespace coordctl

@@ -1,0 +1,73 @@
+// One turn in a queue, start to end: join, wait (with progress, cancelled
+// by signals), then run the command while held (signals forwarded, loss
+// stops its tree) or hand the entry over (--hold), then release. Shared by
+// lock and elect (which starts a new campaign after a loss).
+#pragma once
+
+#include "os/loop.hpp"
+#include "protocol/hold.hpp"
+#include "protocol/progress.hpp"
+#include "protocol/queue.hpp"
+#include "protocol/waiter.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace coordctl {
+
+struct CampaignOptions {
+    JoinRequest join;
+    WaitOptions wait;
+    HoldOptions hold;  // hold.child.env: extra variables only; COORDCTL_* are added
+    bool hand_over = false; // lock --hold: print the wait file and leave it
+    bool quiet = false;
+    bool verbose = false;
+    int conflict_exit_code = 75;
+    bool nonblock = false; // for the message when not acquired
+};
+
+struct CampaignResult {
+    int code = 0;
+    int fatal_signal = 0; // cancelled while waiting: die of this signal
+    bool lost = false;    // the hold was lost (elect campaigns again)
+};
+
+class Campaign {
+  public:
+    Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
+             std::function<void(CampaignResult)> done);
+    ~Campaign();
+    void start();
+    // While waiting, a signal (but SIGWINCH) cancels; while held it is forwarded.
+    void on_signal(int sig);
+
+  private:
+    void on_wait_done(WaitOutcome outcome);
+    void hand_over();
+    void start_hold();
+    void end(CampaignResult result);
+
+    os::Loop& loop_;
+    Queue& queue_;
+    const CampaignOptions& options_;
+    std::function<void(CampaignResult)> done_;
+    Progress progress_;
+    std::unique_ptr<Ticket> ticket_;
+    std::optional<Waiter> waiter_;
+    std::optional<Hold> hold_;
+};
+
+// The signals a campaign handles (SPEC §3).
+std::vector<std::unique_ptr<os::SignalWatch>> watch_signals(os::Loop& loop, std::function<void(int)> fn);
+
+// Cancelled by a signal while waiting: die of it, as the caller expects.
+void die_of_signal(int sig);
+
+// "DIR" made absolute against the current directory.
+std::string absolute_path(const std::string& path);
+
+} // namespace coordctl
