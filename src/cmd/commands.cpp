@@ -1,5 +1,6 @@
 #include "cmd/commands.hpp"
 
+#include "cmd/elect.hpp"
 #include "cmd/lease_touch.hpp"
 #include "cmd/lock.hpp"
 
@@ -8,6 +9,7 @@ namespace coordctl {
 const Subcommand subcommands[] = {
     {"lock", add_lock_command},
     {"lease-touch", add_lease_touch_command},
+    {"elect", add_elect_command},
 };
 const std::size_t subcommand_count = std::size(subcommands);
 

@@ -8,14 +8,38 @@ namespace coordctl {
 
 using nlohmann::json;
 
+namespace {
+// Unix milliseconds have 13 digits until the year 2286.
+constexpr std::size_t held_ms_width = 13;
+} // namespace
+
 std::string format_record(const Record& r) {
     json j = {{"version", r.version},       {"token", r.token},   {"mode", r.mode},
               {"pid", r.pid},               {"host", r.host},     {"boot_id", r.boot_id},
               {"pid_start", r.pid_start},   {"created_ms", r.created_ms},
               {"ttl_ms", r.ttl_ms},         {"command", r.command}, {"label", r.label},
-              {"hold", r.hold}};
+              {"hold", r.hold},             {"held_ms", r.held_ms}};
     // Replace invalid UTF-8 in user text instead of throwing.
-    return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    auto slot = held_ms_slot(text);
+    auto end = text.find_first_of(",}", slot.offset);
+    text.insert(end, held_ms_width - (end - slot.offset), ' ');
+    return text;
+}
+
+HeldSlot held_ms_slot(const std::string& text) {
+    static const std::string key = "\"held_ms\":";
+    auto at = text.find(key);
+    if (at == std::string::npos) return {};
+    auto offset = at + key.size();
+    auto end = text.find_first_of(",}", offset);
+    return {offset, end - offset};
+}
+
+std::string held_ms_text(std::int64_t held_ms, std::size_t width) {
+    std::string digits = std::to_string(held_ms);
+    if (digits.size() < width) digits.append(width - digits.size(), ' ');
+    return digits.substr(0, width);
 }
 
 namespace {
@@ -59,6 +83,7 @@ std::optional<Record> parse_record(std::string_view text) {
         if (!hold->is_boolean()) return std::nullopt;
         r.hold = hold->get<bool>();
     }
+    if (j.contains("held_ms") && !take(j, "held_ms", r.held_ms)) return std::nullopt;
     bool sane = r.pid > 0 && r.ttl_ms > 0 &&
                 (r.mode == "exclusive" || r.mode == "shared" || r.mode == "slots");
     if (!ok || !sane) return std::nullopt;

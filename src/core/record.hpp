@@ -27,11 +27,23 @@ struct Record {
     std::vector<std::string> command;
     std::string label;            // --id
     bool hold = false;            // lock --hold: pid is the owner process, not a coordctl
+    std::int64_t held_ms = 0;     // Unix ms when granted; 0 while waiting
 
     bool operator==(const Record&) const = default;
 };
 
+// The JSON text. held_ms is padded with spaces so that it can be filled in
+// place once granted (see held_ms_slot), without changing the file's size.
 std::string format_record(const Record& record);
+
+// Where the held_ms value starts in format_record's text, and its width.
+struct HeldSlot {
+    std::size_t offset = 0;
+    std::size_t width = 0;
+};
+HeldSlot held_ms_slot(const std::string& text);
+// The value to write there: exactly `width` characters.
+std::string held_ms_text(std::int64_t held_ms, std::size_t width);
 
 // nullopt for anything that is not a well-formed record of a known version.
 std::optional<Record> parse_record(std::string_view text);

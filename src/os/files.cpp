@@ -31,14 +31,20 @@ std::string without_trailing_slashes(std::string path) {
     return path;
 }
 
-void write_all(int fd, const std::string& text, const std::string& path) {
+bool write_all_at(int fd, size_t offset, const std::string& text) {
     size_t done = 0;
     while (done < text.size()) {
-        ssize_t n = ::pwrite(fd, text.data() + done, text.size() - done, static_cast<off_t>(done));
+        ssize_t n = ::pwrite(fd, text.data() + done, text.size() - done,
+                             static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw Error("cannot write", path, errno);
+        if (n < 0) return false;
         done += static_cast<size_t>(n);
     }
+    return true;
+}
+
+void write_all(int fd, const std::string& text, const std::string& path) {
+    if (!write_all_at(fd, 0, text)) throw Error("cannot write", path, errno);
 }
 
 struct flock waiting_range(short type) {
@@ -262,6 +268,10 @@ std::optional<std::string> read_small(int fd, std::size_t max) {
 
 void write_at_start(int fd, const std::string& text, const std::string& path) {
     write_all(fd, text, path);
+}
+
+bool write_at(int fd, std::size_t offset, const std::string& text) {
+    return write_all_at(fd, offset, text);
 }
 
 std::chrono::milliseconds mtime_age(const struct stat& st) {

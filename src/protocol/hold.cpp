@@ -57,7 +57,7 @@ void Hold::heartbeat() {
     ticket_.heartbeat();
     check_loss();
     if (lost_ || !options_.standing) return;
-    if (auto why = options_.standing(); !why.empty()) lose(why);
+    if (auto why = options_.standing(ticket_); !why.empty()) lose(why);
 }
 
 // Tearing down an inotify instance at exit costs the kernel an RCU grace

@@ -22,7 +22,7 @@ struct HoldOptions {
     bool poll = false; // network filesystem or --poll: no inotify
     // Checked at every heartbeat (TTL/3): empty while the hold stands, else
     // why it is lost (elect: "no longer first in the queue").
-    std::function<std::string()> standing;
+    std::function<std::string(const Ticket&)> standing;
 };
 
 class Hold {

@@ -13,8 +13,9 @@
 
 namespace coordctl {
 
-Ticket::Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record)
-    : dir_(dir), name_(name), fd_(std::move(fd)), record_(std::move(record)) {
+Ticket::Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record,
+               HeldSlot held)
+    : dir_(dir), name_(name), fd_(std::move(fd)), record_(std::move(record)), held_(held) {
     struct stat st;
     ::fstat(fd_.get(), &st);
     id_ = os::file_id(st);
@@ -23,6 +24,13 @@ Ticket::Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record
 bool Ticket::still_mine() const {
     auto st = dir_.stat_entry(file_name());
     return st && os::file_id(*st) == id_;
+}
+
+void Ticket::mark_granted() {
+    os::mark_granted(fd_.get());
+    // After the mark: an observer woken by this write sees the entry granted.
+    record_.held_ms = os::now_unix_ms();
+    if (held_.width > 0) os::write_at(fd_.get(), held_.offset, held_ms_text(record_.held_ms, held_.width));
 }
 
 void Ticket::leave() {
@@ -97,16 +105,19 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
     EntryName name{request.priority, last_token(tokens), request.mode, request.slots};
     Record record = new_record(request);
     os::UniqueFd fd;
+    HeldSlot held;
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
     for (int attempt = 0; !fd; ++attempt) {
         if (attempt == max_publish_attempts)
             throw Error(exit_code::cant_create, "cannot create wait file: every name taken",
                         dir_.path());
         record.token = ++name.token;
-        fd = dir_.publish(name.str(), format_record(record));
+        auto text = format_record(record);
+        held = held_ms_slot(text);
+        fd = dir_.publish(name.str(), text);
     }
     os::write_at_start(tokens, format_token(name.token), dir_.path_of(token_file));
-    auto ticket = std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record));
+    auto ticket = std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record), held);
     if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt);
     return ticket;
 }
@@ -143,7 +154,7 @@ WaitPlan Queue::plan_and_grant(Ticket& ticket) {
     int tokens = token_fd();
     os::lock_shared(tokens, dir_.path_of(token_file));
     auto plan = plan_wait(entries(), ticket.name(), ticket.must_follow());
-    if (plan.granted) os::mark_granted(ticket.fd());
+    if (plan.granted) ticket.mark_granted();
     os::unlock(tokens);
     return plan;
 }

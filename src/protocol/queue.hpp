@@ -39,7 +39,7 @@ struct JoinRequest {
 // and the waiting mark until it is granted.
 class Ticket {
   public:
-    Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record);
+    Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, HeldSlot held);
     ~Ticket() { leave(); }
     Ticket(const Ticket&) = delete;
     Ticket& operator=(const Ticket&) = delete;
@@ -57,6 +57,8 @@ class Ticket {
     // The name is still there and still our file (nobody removed or replaced it).
     bool still_mine() const;
     void heartbeat() const { os::touch(fd_.get()); }
+    // Drops the waiting mark and records when: we hold from now on.
+    void mark_granted();
     // Removes the name, then drops the locks: a successor sees the name gone first.
     void leave();
     // Drops our locks but leaves the file to its recorded owner (lock --hold).
@@ -69,6 +71,7 @@ class Ticket {
     os::UniqueFd fd_;
     os::FileId id_;
     Record record_;
+    HeldSlot held_;
     std::vector<EntryName> must_follow_;
     std::vector<os::UniqueFd> evicted_;
 };

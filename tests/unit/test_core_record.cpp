@@ -51,14 +51,14 @@ const char* const field_names[] = {"version", "token",   "mode",      "pid",
 TEST_CASE("format_record: one line of JSON with the stable field names") {
     CHECK(format_record(sample()) ==
           R"({"boot_id":"0f8e6a4c-1d2b-4c3a-9e8f-7a6b5c4d3e2f","command":["sleep","5"],)"
-          R"("created_ms":1700000000123,"hold":false,"host":"build-01","label":"nightly","mode":"exclusive",)"
+          R"("created_ms":1700000000123,"held_ms":0            ,"hold":false,"host":"build-01","label":"nightly","mode":"exclusive",)"
           R"("pid":1234,"pid_start":987654,"token":42,"ttl_ms":30000,"version":1})"
           "\n");
 }
 
 TEST_CASE("format_record: a default record") {
     CHECK(format_record(Record{}) ==
-          R"({"boot_id":"","command":[],"created_ms":0,"hold":false,"host":"","label":"","mode":"",)"
+          R"({"boot_id":"","command":[],"created_ms":0,"held_ms":0            ,"hold":false,"host":"","label":"","mode":"",)"
           R"("pid":0,"pid_start":0,"token":0,"ttl_ms":0,"version":1})"
           "\n");
 }
@@ -340,4 +340,23 @@ TEST_CASE("the hold flag is optional, boolean, and round-trips") {
     CHECK_FALSE(parsed->hold);
     auto wrong = text.replace(text.find("true"), 4, "1");
     CHECK_FALSE(coordctl::parse_record(wrong).has_value());
+}
+
+TEST_CASE("held_ms is filled in place: same size, still a valid record") {
+    coordctl::Record r;
+    r.token = 3;
+    r.mode = "exclusive";
+    r.pid = 10;
+    r.ttl_ms = 30000;
+    std::string text = coordctl::format_record(r);
+    auto slot = coordctl::held_ms_slot(text);
+    REQUIRE(slot.width == 13);
+    auto before = text.size();
+    text.replace(slot.offset, slot.width, coordctl::held_ms_text(1795447773658, slot.width));
+    CHECK(text.size() == before);
+    auto parsed = coordctl::parse_record(text);
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->held_ms == 1795447773658);
+    CHECK(coordctl::held_ms_text(42, 5) == "42   ");
+    CHECK(coordctl::held_ms_slot("{}").width == 0);
 }

@@ -1,0 +1,182 @@
+#include "cmd/elect.hpp"
+
+#include "cli.hpp"
+#include "core/exit_codes.hpp"
+#include "os/host.hpp"
+#include "os/lock_wait.hpp"
+#include "os/loop.hpp"
+#include "os/process.hpp"
+#include "protocol/campaign.hpp"
+#include "protocol/leader.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace coordctl {
+
+namespace {
+
+inline constexpr int no_leader = 3;
+
+struct ElectOptions {
+    std::string dir;
+    std::vector<std::string> command;
+    std::string shell_command;
+    std::string id;
+    std::string ttl, kill_after, poll_interval;
+    bool once = false;
+    bool leader = false;
+    bool observe = false;
+    bool json = false;
+    bool poll = false;
+    bool quiet = false;
+    bool verbose = false;
+};
+
+std::vector<std::string> command_argv(const ElectOptions& o) {
+    if (o.shell_command.empty()) return o.command;
+    const char* shell = std::getenv("SHELL");
+    return {shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", o.shell_command};
+}
+
+CampaignOptions campaign_options(const ElectOptions& o, Queue& queue) {
+    CampaignOptions c;
+    c.join.label = o.id;
+    c.join.command = command_argv(o);
+    if (!o.ttl.empty()) c.join.ttl = parse_duration_option("--ttl", o.ttl);
+    if (c.join.ttl.count() < 3) throw UsageError("--ttl: must be at least 3ms", "elect");
+    if (!o.poll_interval.empty())
+        c.wait.poll_interval = parse_duration_option("--poll-interval", o.poll_interval);
+    c.wait.poll = o.poll || os::is_network_filesystem(queue.dir().fd());
+    c.hold.child.argv = c.join.command;
+    std::string id = o.id.empty() ? fmt::format("{}@{}", ::getpid(), os::host_identity().host) : o.id;
+    c.hold.child.env = {"COORDCTL_LEADER_ID=" + id};
+    if (!o.kill_after.empty()) c.hold.kill_after = parse_duration_option("--kill-after", o.kill_after);
+    c.hold.poll_interval = c.wait.poll_interval;
+    c.hold.poll = c.wait.poll;
+    // The leader re-checks at every heartbeat that it is still first.
+    c.hold.standing = [&queue](const Ticket& ticket) -> std::string {
+        if (plan_wait(queue.entries(), ticket.name()).granted) return {};
+        return "no longer first in the queue";
+    };
+    c.quiet = o.quiet;
+    c.verbose = o.verbose;
+    return c;
+}
+
+// Campaigns until the command ends by itself (or, with --once, the
+// leadership is lost): each loss stops the command, then campaigns anew.
+int campaign(const ElectOptions& o) {
+    Queue queue = Queue::open(o.dir, true);
+    os::become_subreaper();
+    auto options = campaign_options(o, queue);
+    CampaignResult result;
+    {
+        os::Loop loop;
+        os::Timer again(loop);
+        std::optional<Campaign> current;
+        std::function<void()> start = [&] {
+            current.emplace(loop, queue, options, [&](CampaignResult r) {
+                result = r;
+                if (r.lost && !o.once) again.start(Duration(0), start); // not inside its own callback
+                else loop.stop();
+            });
+            current->start();
+        };
+        auto signals = watch_signals(loop, [&](int sig) { current->on_signal(sig); });
+        start();
+        loop.run();
+    }
+    die_of_signal(result.fatal_signal);
+    return result.code;
+}
+
+int show_leader(const ElectOptions& o) {
+    struct stat st;
+    if (::stat(o.dir.c_str(), &st) != 0 && errno == ENOENT) { // no election ever held there
+        if (o.json) fmt::print("null\n");
+        return no_leader;
+    }
+    Queue queue = Queue::open(o.dir, false);
+    auto leader = current_leader(queue);
+    if (!leader && !o.json) return no_leader;
+    fmt::print("{}\n", format_leader(leader, o.json, o.dir));
+    return leader ? exit_code::ok : no_leader;
+}
+
+// One line per change of leader, until interrupted: the directory is
+// watched for entries coming and going, and the leader's lock for its death.
+int observe(const ElectOptions& o) {
+    Queue queue = Queue::open(o.dir, true);
+    os::Loop loop;
+    os::FileWatch dir_watch(loop);
+    os::LockWaiter leader_change(loop);
+    std::optional<std::optional<Leader>> shown;
+    std::function<void()> look = [&] {
+        auto head = queue_head(queue);
+        if (!shown || *shown != head.leader) {
+            fmt::print("{}\n", format_leader(head.leader, o.json, o.dir));
+            std::fflush(stdout);
+            shown = head.leader;
+        }
+        // Wake when the leader dies, or when the next one is granted.
+        leader_change.stop();
+        auto watched = head.leader ? std::optional(head.leader->entry) : head.pending;
+        if (!watched) return;
+        auto probe = queue.probe(*watched);
+        auto kind = head.leader ? os::LockKind::owner : os::LockKind::waiting;
+        if (probe.fd) leader_change.start(probe.fd.get(), kind, look);
+    };
+    Duration every = o.poll_interval.empty() ? Duration(200) : parse_duration_option("--poll-interval", o.poll_interval);
+    dir_watch.start(queue.dir().path(), every, o.poll, look);
+    os::SignalWatch interrupt(loop, SIGINT, [&](int) { loop.stop(); });
+    os::SignalWatch terminate(loop, SIGTERM, [&](int) { loop.stop(); });
+    look();
+    loop.run();
+    return exit_code::ok;
+}
+
+int run_elect(const ElectOptions& o) {
+    bool has_command = !o.command.empty() || !o.shell_command.empty();
+    if (o.leader && o.observe) throw UsageError("--leader and --observe exclude each other", "elect");
+    if ((o.leader || o.observe) && has_command)
+        throw UsageError(fmt::format("{} runs no command", o.leader ? "--leader" : "--observe"), "elect");
+    if (o.json && !(o.leader || o.observe)) throw UsageError("--json goes with --leader or --observe", "elect");
+    if (o.leader) return show_leader(o);
+    if (o.observe) return observe(o);
+    if (!o.command.empty() && !o.shell_command.empty())
+        throw UsageError("--command and a command after -- exclude each other", "elect");
+    if (!has_command) throw UsageError("a command is required: elect DIR -- CMD, or --leader/--observe", "elect");
+    return campaign(o);
+}
+
+} // namespace
+
+void add_elect_command(CLI::App& app, std::function<int()>& run) {
+    auto* cmd = app.add_subcommand("elect", "Run a command only while elected leader of DIR");
+    auto o = std::make_shared<ElectOptions>();
+    cmd->add_option("DIR", o->dir, "Election directory (created if missing)")->required();
+    cmd->add_option("CMD", o->command, "Command and arguments (after --)");
+    cmd->add_option("-c,--command", o->shell_command, "Run STRING with $SHELL -c")->type_name("STRING");
+    cmd->add_option("--id", o->id, "This candidate's name (default pid@host)")->type_name("NAME");
+    cmd->add_option("--ttl", o->ttl, "Leadership lease across hosts; re-checked every TTL/3 (default 30s)")
+        ->type_name("DUR");
+    cmd->add_flag("--once", o->once, "Exit 79 when leadership is lost instead of campaigning again");
+    cmd->add_option("--kill-after", o->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)")
+        ->type_name("DUR");
+    cmd->add_flag("--leader", o->leader, "Print the current leader's id (exit 3 if none)");
+    cmd->add_flag("--observe", o->observe, "Print a line per leadership change until interrupted");
+    cmd->add_flag("--json", o->json, "With --leader or --observe: JSON objects");
+    cmd->add_flag("--poll", o->poll, "Poll instead of inotify and lock waits");
+    cmd->add_option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)")->type_name("DUR");
+    auto* q = cmd->add_flag("-q,--quiet", o->quiet, "No progress line while campaigning");
+    auto* v = cmd->add_flag("-v,--verbose", o->verbose, "Log each change while campaigning");
+    q->excludes(v);
+    run = [o] { return run_elect(*o); };
+}
+
+} // namespace coordctl

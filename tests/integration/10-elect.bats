@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# coordctl elect: leader election running a command only while leader.
+
+load helpers
+
+# candidate NAME [ELECT OPTIONS...]: a candidate whose command logs
+# lead-NAME (with its token) and runs until killed; its pid is in $T/pid-NAME.
+candidate() {
+    bg "$COORDCTL" elect "$D" -q --id "$1" "${@:2}" -- sh -c "echo \$\$ > '$T/cmd-$1'; echo lead-$1 >> '$T/log'; exec sleep 600"
+    echo $! >"$T/pid-$1"
+}
+leads() { file_has_line "$T/log" "lead-$1"; }
+leader_is() { [[ $("$COORDCTL" elect "$D" --leader) == "$1" ]]; }
+
+@test "--leader on an empty or missing DIR exits 3" {
+    run "$COORDCTL" elect "$D" --leader
+    [ "$status" -eq 3 ]
+    [ "$output" = "" ]
+    mkdir -p "$D"
+    run "$COORDCTL" elect "$D" --leader --json
+    [ "$status" -eq 3 ]
+    [ "$output" = null ]
+}
+
+@test "A leads, B waits; --leader prints A; SIGTERM to A makes B lead and A's command is gone" {
+    candidate A
+    wait_for "A to lead" leads A
+    candidate B
+    wait_for "B to queue" has_wait_files 2
+    run "$COORDCTL" elect "$D" --leader
+    [ "$status" -eq 0 ]
+    [ "$output" = A ]
+    run "$COORDCTL" elect "$D" --leader --json
+    [[ $output == '{"host":"'*'","id":"A","pid":'*',"since_ms":'*',"token":1,"wait_file":"'"$D"'/1-00000000000000000001-x"}' ]]
+    ! leads B
+    local a_cmd
+    a_cmd=$(cat "$T/cmd-A")
+    kill -TERM "$(cat "$T/pid-A")"
+    wait_status "$(cat "$T/pid-A")"
+    [ "$status" -eq 143 ]
+    process_gone "$a_cmd"
+    wait_for "B to lead" leads B
+    wait_for "--leader to say B" leader_is B
+    kill -TERM "$(cat "$T/pid-B")"
+}
+
+@test "the command gets COORDCTL_LEADER_ID and COORDCTL_TOKEN; its exit status is passed through and the next leads" {
+    gate_make a
+    bg "$COORDCTL" elect "$D" --id A -- sh -c "echo \"\$COORDCTL_LEADER_ID \$COORDCTL_TOKEN\" >> '$T/log'; $(gate_cmd a); exit 5"
+    local a=$!
+    wait_for "A to lead" file_has_line "$T/log" "A 1"
+    candidate B
+    wait_for "B to queue" has_wait_files 2
+    gate_open a
+    wait_status "$a"
+    [ "$status" -eq 5 ]
+    wait_for "B to lead" leads B
+    kill -TERM "$(cat "$T/pid-B")"
+}
+
+@test "removing the leader's wait file stops its command; it leads again later" {
+    candidate A
+    wait_for "A to lead" leads A
+    local first_cmd
+    first_cmd=$(cat "$T/cmd-A")
+    rm "$D"/1-*
+    wait_for "A's first command to stop" process_gone "$first_cmd"
+    wait_for "A to lead again" eval "[ \$(grep -c '^lead-A$' '$T/log') -eq 2 ]"
+    [ "$("$COORDCTL" elect "$D" --leader --json | sed 's/.*"token":\([0-9]*\).*/\1/')" = 2 ]
+    kill -TERM "$(cat "$T/pid-A")"
+}
+
+@test "--once: losing the leadership exits 79" {
+    candidate A --once
+    wait_for "A to lead" leads A
+    local cmd
+    cmd=$(cat "$T/cmd-A")
+    rm "$D"/1-*
+    wait_status "$(cat "$T/pid-A")"
+    [ "$status" -eq 79 ]
+    process_gone "$cmd"
+}
+
+@test "a leader that is no longer first (a cut-in-line entry) steps down at its next check" {
+    candidate A --ttl 300ms
+    wait_for "A to lead" leads A
+    bg "$COORDCTL" lock --cut "$D" -- sh -c "echo cut-ran >> '$T/log'"
+    wait_for "the cut entry to run after A stepped down" file_has_line "$T/log" cut-ran
+    wait_for "A to lead again" eval "[ \$(grep -c '^lead-A$' '$T/log') -eq 2 ]"
+    [ "$(tr '\n' ' ' <"$T/log")" = "lead-A cut-ran lead-A " ]
+    kill -TERM "$(cat "$T/pid-A")"
+}
+
+@test "--observe prints A, then B after A resigns" {
+    candidate A
+    wait_for "A to lead" leads A
+    "$COORDCTL" elect "$D" --observe >"$T/observed" 3>&- &
+    BG_PIDS+=($!)
+    local obs=$!
+    wait_for "the observer to print A" file_has_line "$T/observed" A
+    candidate B
+    wait_for "B to queue" has_wait_files 2
+    kill -TERM "$(cat "$T/pid-A")"
+    wait_for "the observer to print B" file_has_line "$T/observed" B
+    kill -TERM "$(cat "$T/pid-B")"
+    wait_for "the observer to print that nobody leads" eval "[ \"\$(tail -n 1 '$T/observed')\" = '' ]"
+    kill -INT "$obs"
+    [ "$(grep -v '^$' "$T/observed" | tr '\n' ' ')" = "A B " ]
+}
+
+@test "a candidate leaving from the middle does not make the last one leader" {
+    candidate A
+    wait_for "A to lead" leads A
+    candidate B
+    wait_for "B to queue" has_wait_files 2
+    candidate C
+    wait_for "C to queue" has_wait_files 3
+    kill -9 "$(cat "$T/pid-B")"
+    wait_for "B's entry to be removed" has_wait_files 2
+    leader_is A
+    ! leads C
+    kill -TERM "$(cat "$T/pid-A")"
+    wait_for "C to lead" leads C
+    kill -TERM "$(cat "$T/pid-C")"
+}
+
+@test "usage: --leader takes no command, --json needs --leader or --observe" {
+    run "$COORDCTL" elect "$D" --leader -- true
+    [ "$status" -eq 64 ]
+    run "$COORDCTL" elect "$D" --json -- true
+    [ "$status" -eq 64 ]
+    run "$COORDCTL" elect "$D"
+    [ "$status" -eq 64 ]
+}
