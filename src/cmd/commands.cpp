@@ -3,6 +3,7 @@
 #include "cmd/elect.hpp"
 #include "cmd/lease_touch.hpp"
 #include "cmd/lock.hpp"
+#include "cmd/status.hpp"
 
 namespace coordctl {
 
@@ -10,6 +11,7 @@ const Subcommand subcommands[] = {
     {"lock", add_lock_command},
     {"lease-touch", add_lease_touch_command},
     {"elect", add_elect_command},
+    {"status", add_status_command},
 };
 const std::size_t subcommand_count = std::size(subcommands);
 

@@ -1,0 +1,118 @@
+#include "core/status.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace coordctl {
+
+namespace {
+
+std::string liveness_text(const Verdict& verdict) {
+    switch (verdict.liveness) {
+    case Liveness::stale: return "stale: " + verdict.reason;
+    case Liveness::alive_lease:
+        return fmt::format("alive (lease, expires in {})", format_duration(verdict.recheck_in));
+    case Liveness::alive_owner: return "alive (owner process)";
+    default: return "alive";
+    }
+}
+
+StatusRow row_of(const StatusFacts& f, std::size_t position) {
+    StatusRow row;
+    row.position = position;
+    row.name = f.entry.str();
+    row.token = f.entry.token;
+    row.priority = f.entry.priority == Priority::cut ? "cut" : "normal";
+    row.mode = std::string(mode_name(f.entry.mode));
+    row.slots = f.entry.slots;
+    row.state = f.waiting ? "waiting" : "held";
+    row.heartbeat_age_ms = f.heartbeat_age.count();
+    row.alive = f.verdict.liveness != Liveness::stale;
+    row.liveness = liveness_text(f.verdict);
+    if (f.record) {
+        const auto& r = *f.record;
+        row.pid = r.pid;
+        row.host = r.host;
+        row.since_ms = !f.waiting && r.held_ms != 0 ? r.held_ms : r.created_ms;
+        row.label = r.label;
+        row.command = r.command;
+        row.hold = r.hold;
+    }
+    return row;
+}
+
+std::string owner_of(const StatusRow& row) {
+    return row.pid == 0 ? "?" : fmt::format("{}@{}", row.pid, row.host);
+}
+
+std::string mode_of(const StatusRow& row) {
+    std::string mode = row.mode == "slots" ? fmt::format("slots/{}", row.slots) : row.mode;
+    return row.priority == "cut" ? mode + ",cut" : mode;
+}
+
+std::string what_of(const StatusRow& row) {
+    if (row.hold) return "(held with --hold)";
+    return command_line(row.command);
+}
+
+} // namespace
+
+std::vector<StatusRow> status_rows(const std::vector<StatusFacts>& facts) {
+    std::vector<StatusRow> rows;
+    for (std::size_t i = 0; i < facts.size(); ++i) rows.push_back(row_of(facts[i], i + 1));
+    return rows;
+}
+
+std::string format_status_table(const std::vector<StatusRow>& rows, std::int64_t now_ms, bool colour) {
+    std::vector<std::vector<std::string>> cells = {
+        {"POS", "TOKEN", "MODE", "STATE", "OWNER", "FOR", "BEAT", "LIVENESS", "LABEL", "COMMAND"}};
+    for (const auto& row : rows) {
+        auto since = row.since_ms == 0 ? std::string("?") : format_duration(Duration(now_ms - row.since_ms));
+        cells.push_back({std::to_string(row.position), std::to_string(row.token), mode_of(row), row.state,
+                         owner_of(row), since, format_duration(Duration(row.heartbeat_age_ms)),
+                         row.liveness, row.label.empty() ? "-" : row.label, what_of(row)});
+    }
+    std::vector<std::size_t> width(cells[0].size(), 0);
+    for (const auto& line : cells)
+        for (std::size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
+    std::string out;
+    for (std::size_t r = 0; r < cells.size(); ++r) {
+        std::string line;
+        for (std::size_t c = 0; c < cells[r].size(); ++c) {
+            bool last = c + 1 == cells[r].size();
+            std::string cell = last ? cells[r][c] : fmt::format("{:<{}}  ", cells[r][c], width[c]);
+            bool stale = colour && r > 0 && !rows[r - 1].alive && c == 7;
+            line += stale ? "\033[31m" + cell + "\033[0m" : cell;
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
+std::string format_status_json(const std::string& dir, const std::vector<StatusRow>& rows) {
+    nlohmann::json entries = nlohmann::json::array();
+    for (const auto& row : rows) {
+        entries.push_back({{"position", row.position},
+                           {"name", row.name},
+                           {"token", row.token},
+                           {"priority", row.priority},
+                           {"mode", row.mode},
+                           {"slots", row.slots},
+                           {"state", row.state},
+                           {"pid", row.pid},
+                           {"host", row.host},
+                           {"since_ms", row.since_ms},
+                           {"heartbeat_age_ms", row.heartbeat_age_ms},
+                           {"alive", row.alive},
+                           {"liveness", row.liveness},
+                           {"label", row.label},
+                           {"command", row.command},
+                           {"hold", row.hold}});
+    }
+    nlohmann::json j = {{"dir", dir}, {"kind", "queue"}, {"entries", entries}};
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+} // namespace coordctl

@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# coordctl status: every entry in order, as a table and as JSON.
+
+load helpers
+
+@test "status lists a holder and two waiters in order, as a table and as JSON" {
+    hold_gate h
+    bg "$COORDCTL" lock -q --shared "$D" -- true
+    local reader=$!
+    wait_for "the reader to queue" has_wait_files 2
+    bg "$COORDCTL" lock -q --id last "$D" -- echo hi
+    local writer=$!
+    wait_for "the writer to queue" has_wait_files 3
+    run "$COORDCTL" status "$D"
+    [ "$status" -eq 0 ]
+    [[ ${lines[0]} == "POS  TOKEN  MODE"*"STATE"*"OWNER"*"LIVENESS"*"COMMAND" ]]
+    [[ ${lines[1]} == "1    1      exclusive  held     $(cat "$T/pid-h" | xargs ps -o ppid= -p | tr -d ' ')@"*"alive"*" h "*"sh -c"* ]]
+    [[ ${lines[2]} == "2    2      shared     waiting  $reader@"*"true" ]]
+    [[ ${lines[3]} == "3    3      exclusive  waiting  $writer@"*"last"*"echo hi" ]]
+    run "$COORDCTL" status --json "$D"
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | jq -r '.entries | map(.token) | join(",")')" = 1,2,3 ]
+    [ "$(echo "$output" | jq -r '.entries | map(.state) | join(",")')" = held,waiting,waiting ]
+    [ "$(echo "$output" | jq -r '.entries | map(.mode) | join(",")')" = exclusive,shared,exclusive ]
+    [ "$(echo "$output" | jq -r '.entries[1].pid')" = "$reader" ]
+    [ "$(echo "$output" | jq -r '.entries[2].pid')" = "$writer" ]
+    [ "$(echo "$output" | jq -r '.entries[2].label')" = last ]
+    [ "$(echo "$output" | jq -r '.entries[0].alive')" = true ]
+    [ "$(echo "$output" | jq -r '.dir')" = "$D" ]
+    gate_open h
+}
+
+@test "status says why an entry is stale" {
+    hold_gate h
+    bg "$COORDCTL" lock -q "$D" -- true
+    local waiter=$!
+    wait_for "the waiter to queue" has_wait_files 2
+    kill -9 "$waiter"
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq -r '.entries[1].alive')" = false ]
+    [ "$(echo "$output" | jq -r '.entries[1].liveness')" = "stale: its process is gone" ]
+    run "$COORDCTL" status "$D"
+    [[ ${lines[2]} == *"stale: its process is gone"* ]]
+    # status only looks: the stale entry is still there
+    has_wait_files 2
+    gate_open h
+    # the next contender removes it
+    run "$COORDCTL" lock "$D" -- echo next
+    [[ $output == *"removed stale entry"*"its process is gone"* ]]
+}
+
+@test "status of an empty or missing DIR" {
+    mkdir -p "$D"
+    run "$COORDCTL" status --json "$D"
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | jq -r '.entries | length')" = 0 ]
+    run "$COORDCTL" status "$T/missing"
+    [ "$status" -eq 73 ]
+    [[ $output == "coordctl: cannot open directory: $T/missing: No such file or directory" ]]
+}
+
+@test "no colour codes when stdout is not a terminal" {
+    hold_gate h
+    run "$COORDCTL" status "$D"
+    [[ $output != *$'\033'* ]]
+    gate_open h
+}
