@@ -25,7 +25,8 @@ void Progress::update(const WaitPlan& plan, Queue& queue) {
         head_ = plan.head;
         auto record = head_ ? queue.read_record(*head_) : std::nullopt;
         status_.holder = describe_owner(record);
-        head_created_ms_ = record ? record->created_ms : os::now_unix_ms();
+        // How long the head has held (or, if not yet granted, been queued).
+        head_created_ms_ = !record ? os::now_unix_ms() : record->held_ms != 0 ? record->held_ms : record->created_ms;
     }
     show(changed);
 }
