@@ -4,6 +4,7 @@
 #include "cmd/lease_touch.hpp"
 #include "cmd/lock.hpp"
 #include "cmd/status.hpp"
+#include "cmd/workers.hpp"
 
 namespace coordctl {
 
@@ -11,6 +12,7 @@ const Subcommand subcommands[] = {
     {"lock", add_lock_command},
     {"lease-touch", add_lease_touch_command},
     {"elect", add_elect_command},
+    {"workers", add_workers_command},
     {"status", add_status_command},
 };
 const std::size_t subcommand_count = std::size(subcommands);

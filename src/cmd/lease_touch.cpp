@@ -52,10 +52,13 @@ int run_lease_touch(const LeaseTouchOptions& o) {
         if (!parse_entry_name(file.substr(file.rfind('/') + 1)))
             throw UsageError(fmt::format("not a wait file name: {}", file), "lease-touch");
     }
+    Duration every{0};
+    if (!o.every.empty()) {
+        every = parse_duration_option("--every", o.every);
+        if (every.count() == 0) throw UsageError("--every: must be positive", "lease-touch");
+    }
     int code = touch_all(o.files);
     if (code != exit_code::ok || o.every.empty()) return code;
-    auto every = parse_duration_option("--every", o.every);
-    if (every.count() == 0) throw UsageError("--every: must be positive", "lease-touch");
     os::Loop loop;
     os::Timer timer(loop);
     os::ProcessExitWatch owner(loop);

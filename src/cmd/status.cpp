@@ -4,11 +4,15 @@
 #include "core/status.hpp"
 #include "os/files.hpp"
 #include "os/terminal.hpp"
+#include "protocol/leader.hpp"
 #include "protocol/queue.hpp"
+#include "protocol/task_runner.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace coordctl {
@@ -36,7 +40,48 @@ std::vector<StatusFacts> gather(Queue& queue) {
     return facts;
 }
 
+std::vector<TaskRow> gather_tasks(const std::string& dir) {
+    auto tasks = os::Directory::open(dir + "/tasks", false);
+    auto state = os::Directory::open(dir + "/state", true);
+    auto names = tasks.subdirectories();
+    std::sort(names.begin(), names.end());
+    std::vector<TaskRow> rows;
+    for (const auto& task : names) {
+        TaskRow row;
+        row.task = task;
+        row.state = "pending";
+        if (auto result = read_task_result(state, task)) {
+            row.state = result->done ? "done" : "failed";
+            row.pid = result->pid;
+            row.host = result->host;
+            row.exit_code = result->exit_code;
+            row.attempts = result->attempts;
+            row.duration_ms = result->duration_ms;
+        } else {
+            auto queue = Queue::open(dir + "/tasks/" + task, false);
+            if (auto leader = current_leader(queue)) {
+                row.state = "running";
+                row.pid = leader->record.pid;
+                row.host = leader->record.host;
+                row.since_ms = leader->record.held_ms;
+            }
+        }
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+bool is_workers_dir(const std::string& dir) {
+    struct stat st;
+    return ::lstat((dir + "/tasks").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int run_status(const StatusOptions& o) {
+    if (is_workers_dir(o.dir)) {
+        auto rows = gather_tasks(o.dir);
+        fmt::print("{}", o.json ? format_task_json(o.dir, rows) : format_task_table(rows, os::now_unix_ms()));
+        return exit_code::ok;
+    }
     Queue queue = Queue::open(o.dir, false);
     auto rows = status_rows(gather(queue));
     if (o.json) {

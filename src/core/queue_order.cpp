@@ -41,7 +41,6 @@ WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me,
     auto mine = std::lower_bound(entries.begin(), entries.end(), me);
     if (mine == entries.end() || !(*mine == me)) return plan;
     plan.present = true;
-    plan.head = entries.front();
     plan.conflict = mode_conflict(entries, me);
     // Holders I must not overtake first, then everyone sorted before me (the
     // predecessor last).
@@ -50,6 +49,7 @@ WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me,
         if (std::binary_search(entries.begin(), entries.end(), e)) ahead.push_back(e);
     }
     ahead.insert(ahead.end(), entries.begin(), mine);
+    if (!ahead.empty()) plan.head = ahead.front(); // a holder (for cut entries: one it follows)
     plan.ahead = ahead.size();
     plan.position = plan.ahead + 1;
     if (me.mode == Mode::exclusive) {

@@ -29,7 +29,7 @@ struct WaitPlan {
     std::size_t position = 0;     // 1-based place in the queue
     std::size_t ahead = 0;        // entries that must go (or be granted) before me
     std::vector<Watch> watch;     // what to wait for (empty if granted)
-    std::optional<EntryName> head; // the first entry (a holder, for progress)
+    std::optional<EntryName> head; // the first entry ahead (a holder, for progress)
 };
 
 // `entries` must be sorted (queue order). `must_follow` lists the holders a

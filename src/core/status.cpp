@@ -59,6 +59,50 @@ std::string what_of(const StatusRow& row) {
 
 } // namespace
 
+namespace {
+
+// Left-aligned columns separated by two spaces; the last column unpadded.
+std::string align(const std::vector<std::vector<std::string>>& cells) {
+    std::vector<std::size_t> width(cells[0].size(), 0);
+    for (const auto& line : cells)
+        for (std::size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
+    std::string out;
+    for (const auto& line : cells) {
+        for (std::size_t c = 0; c < line.size(); ++c)
+            out += c + 1 == line.size() ? line[c] : fmt::format("{:<{}}  ", line[c], width[c]);
+        out += "\n";
+    }
+    return out;
+}
+
+} // namespace
+
+std::string format_task_table(const std::vector<TaskRow>& rows, std::int64_t now_ms) {
+    std::vector<std::vector<std::string>> cells = {{"TASK", "STATE", "WORKER", "FOR", "EXIT", "ATTEMPTS"}};
+    for (const auto& r : rows) {
+        bool running = r.state == "running";
+        bool finished = r.state == "done" || r.state == "failed";
+        cells.push_back({r.task, r.state, r.pid == 0 ? "-" : fmt::format("{}@{}", r.pid, r.host),
+                         running    ? format_duration(Duration(now_ms - r.since_ms))
+                         : finished ? format_duration(Duration(r.duration_ms))
+                                    : "-",
+                         finished ? std::to_string(r.exit_code) : "-",
+                         finished ? std::to_string(r.attempts) : "-"});
+    }
+    return align(cells);
+}
+
+std::string format_task_json(const std::string& dir, const std::vector<TaskRow>& rows) {
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const auto& r : rows) {
+        tasks.push_back({{"task", r.task},          {"state", r.state},       {"pid", r.pid},
+                         {"host", r.host},          {"since_ms", r.since_ms}, {"exit_code", r.exit_code},
+                         {"attempts", r.attempts},  {"duration_ms", r.duration_ms}});
+    }
+    nlohmann::json j = {{"dir", dir}, {"kind", "workers"}, {"tasks", tasks}};
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 std::vector<StatusRow> status_rows(const std::vector<StatusFacts>& facts) {
     std::vector<StatusRow> rows;
     for (std::size_t i = 0; i < facts.size(); ++i) rows.push_back(row_of(facts[i], i + 1));
@@ -74,21 +118,15 @@ std::string format_status_table(const std::vector<StatusRow>& rows, std::int64_t
                          owner_of(row), since, format_duration(Duration(row.heartbeat_age_ms)),
                          row.liveness, row.label.empty() ? "-" : row.label, what_of(row)});
     }
-    std::vector<std::size_t> width(cells[0].size(), 0);
-    for (const auto& line : cells)
-        for (std::size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
-    std::string out;
-    for (std::size_t r = 0; r < cells.size(); ++r) {
-        std::string line;
-        for (std::size_t c = 0; c < cells[r].size(); ++c) {
-            bool last = c + 1 == cells[r].size();
-            std::string cell = last ? cells[r][c] : fmt::format("{:<{}}  ", cells[r][c], width[c]);
-            bool stale = colour && r > 0 && !rows[r - 1].alive && c == 7;
-            line += stale ? "\033[31m" + cell + "\033[0m" : cell;
-        }
-        out += line + "\n";
+    std::string table = align(cells);
+    if (!colour) return table;
+    // Stale entries' liveness in red.
+    for (const auto& row : rows) {
+        if (row.alive) continue;
+        auto at = table.find(row.liveness);
+        if (at != std::string::npos) table.replace(at, row.liveness.size(), "\033[31m" + row.liveness + "\033[0m");
     }
-    return out;
+    return table;
 }
 
 std::string format_status_json(const std::string& dir, const std::vector<StatusRow>& rows) {

@@ -42,6 +42,21 @@ struct StatusRow {
     bool hold = false;
 };
 
+// One task of a workers directory.
+struct TaskRow {
+    std::string task;
+    std::string state; // "pending", "running", "done", "failed"
+    std::int64_t pid = 0; // running: the worker; done/failed: the one that finished it
+    std::string host;
+    std::int64_t since_ms = 0; // running since
+    int exit_code = 0;
+    int attempts = 0;
+    std::int64_t duration_ms = 0;
+};
+
+std::string format_task_table(const std::vector<TaskRow>& rows, std::int64_t now_ms);
+std::string format_task_json(const std::string& dir, const std::vector<TaskRow>& rows);
+
 std::vector<StatusRow> status_rows(const std::vector<StatusFacts>& facts);
 // An aligned table with a header line; `now_ms` turns times into ages.
 std::string format_status_table(const std::vector<StatusRow>& rows, std::int64_t now_ms, bool colour);

@@ -113,6 +113,34 @@ std::vector<std::string> Directory::regular_files() {
     return names;
 }
 
+std::vector<std::string> Directory::subdirectories() const {
+    std::vector<std::string> names;
+    UniqueFd copy(::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    DIR* dir = copy ? ::fdopendir(copy.release()) : nullptr;
+    if (dir == nullptr) return names;
+    while (struct dirent* de = ::readdir(dir)) {
+        if (de->d_name[0] == '.') continue;
+        auto st = stat_entry(de->d_name);
+        if (st && S_ISDIR(st->st_mode)) names.emplace_back(de->d_name);
+    }
+    ::closedir(dir);
+    return names;
+}
+
+void Directory::replace_file(const std::string& name, const std::string& content) const {
+    std::string temp = fmt::format(".tmp-{}-{}", ::getpid(), name);
+    UniqueFd fd(::openat(fd_, temp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
+    if (!fd) throw Error("cannot create", path_of(temp), errno);
+    try {
+        write_all(fd.get(), content, path_of(temp));
+        if (::renameat(fd_, temp.c_str(), fd_, name.c_str()) != 0)
+            throw Error("cannot rename", path_of(name), errno);
+    } catch (...) {
+        ::unlinkat(fd_, temp.c_str(), 0);
+        throw;
+    }
+}
+
 OpenResult Directory::open_entry(const std::string& name) const {
     int fd = ::openat(fd_, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) return {UniqueFd(), errno};

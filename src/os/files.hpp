@@ -45,6 +45,10 @@ class Directory {
 
     // Names of the regular files in the directory (dot names included).
     std::vector<std::string> regular_files();
+    // Names of its subdirectories (not symlinks to directories), no dot names.
+    std::vector<std::string> subdirectories() const;
+    // Replaces `name` atomically with `content` (temporary dot file + rename). Throws Error.
+    void replace_file(const std::string& name, const std::string& content) const;
 
     // Opens an entry read-only without following symlinks or blocking on FIFOs;
     // anything but a regular file is EINVAL.

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <set>
 #include <sstream>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -22,6 +23,12 @@
 namespace coordctl::os {
 
 namespace {
+
+// The children libuv spawned and will reap itself: never reaped by us.
+std::set<pid_t>& spawned_children() {
+    static std::set<pid_t> pids;
+    return pids;
+}
 
 std::vector<char*> c_strings(const std::vector<std::string>& words) {
     std::vector<char*> out;
@@ -65,7 +72,9 @@ int Child::spawn(const ChildSpec& spec, std::function<void(int)> on_exit) {
     options.env = env.data();
     options.stdio_count = 3;
     options.stdio = stdio;
+    if (spec.own_group) options.flags = UV_PROCESS_DETACHED;
     options.exit_cb = [](uv_process_t* h, int64_t status, int signal) {
+        spawned_children().erase(h->pid);
         auto* self = owner<Child>(h);
         if (self == nullptr) return;
         self->running_ = false;
@@ -77,6 +86,7 @@ int Child::spawn(const ChildSpec& spec, std::function<void(int)> on_exit) {
     if (rc != 0) return -rc;
     pid_ = h_->pid;
     running_ = true;
+    spawned_children().insert(pid_);
     return 0;
 }
 
@@ -118,11 +128,13 @@ std::vector<pid_t> descendants() {
     return all;
 }
 
-void reap_adopted(pid_t except) {
+void reap_adopted() {
     for (pid_t kid : children_of(::getpid())) {
-        if (kid != except) ::waitpid(kid, nullptr, WNOHANG);
+        if (!spawned_children().count(kid)) ::waitpid(kid, nullptr, WNOHANG);
     }
 }
+
+bool group_alive(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
 
 void signal_all(const std::vector<pid_t>& pids, int sig) {
     for (pid_t pid : pids) ::kill(pid, sig);

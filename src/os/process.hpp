@@ -17,6 +17,9 @@ struct ChildSpec {
     std::vector<std::string> argv;
     std::vector<std::string> env; // complete environment, "NAME=value"
     bool kill_with_parent = false; // PR_SET_PDEATHSIG(SIGKILL) in the child
+    // In a session and process group of its own (workers run several
+    // commands at once and must stop each one's tree alone).
+    bool own_group = false;
 };
 
 class Child : Handle<uv_process_t> {
@@ -55,9 +58,11 @@ class ProcessExitWatch {
 void become_subreaper();
 // Every live process below this one (children, grandchildren...).
 std::vector<pid_t> descendants();
-// Reaps zombies of adopted orphans (our children other than `except`).
-void reap_adopted(pid_t except);
+// Reaps zombies of adopted orphans: our children that no Child owns.
+void reap_adopted();
 void signal_all(const std::vector<pid_t>& pids, int sig);
+// Whether any process (or zombie) is left in process group `pgid`.
+bool group_alive(pid_t pgid);
 
 // The argv that runs `argv` with PR_SET_PDEATHSIG(SIGKILL) set (through ourselves).
 std::vector<std::string> with_parent_death_signal(const std::vector<std::string>& argv);

@@ -27,13 +27,6 @@ void die_of_signal(int sig) {
     ::raise(sig);
 }
 
-std::string absolute_path(const std::string& path) {
-    if (!path.empty() && path[0] == '/') return path;
-    char cwd[4096];
-    if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
-    return std::string(cwd) + "/" + path;
-}
-
 Campaign::Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
                    std::function<void(CampaignResult)> done)
     : loop_(loop), queue_(queue), options_(options), done_(std::move(done)),
@@ -77,15 +70,7 @@ void Campaign::hand_over() {
 
 void Campaign::start_hold() {
     HoldOptions hold = options_.hold;
-    std::vector<std::pair<std::string, std::string>> env = {
-        {"COORDCTL_TOKEN", std::to_string(ticket_->name().token)},
-        {"COORDCTL_DIR", absolute_path(queue_.dir().path())},
-        {"COORDCTL_WAIT_FILE", absolute_path(ticket_->path())}};
-    for (const auto& var : options_.hold.child.env) {
-        auto eq = var.find('=');
-        env.emplace_back(var.substr(0, eq), var.substr(eq + 1));
-    }
-    hold.child.env = child_environment(env);
+    hold.child.env = child_environment(*ticket_, queue_.dir().path(), options_.hold.child.env);
     hold_.emplace(loop_, *ticket_, std::move(hold), [this](int code, bool lost) {
         end({code, 0, lost});
     });

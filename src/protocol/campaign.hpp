@@ -67,7 +67,4 @@ std::vector<std::unique_ptr<os::SignalWatch>> watch_signals(os::Loop& loop, std:
 // Cancelled by a signal while waiting: die of it, as the caller expects.
 void die_of_signal(int sig);
 
-// "DIR" made absolute against the current directory.
-std::string absolute_path(const std::string& path);
-
 } // namespace coordctl

@@ -20,17 +20,30 @@ constexpr auto short_hold = std::chrono::seconds(1);
 constexpr auto short_hold_poll = std::chrono::milliseconds(50);
 }
 
-std::vector<std::string> child_environment(
-    const std::vector<std::pair<std::string, std::string>>& extra) {
+std::string absolute_path(const std::string& path) {
+    if (!path.empty() && path[0] == '/') return path;
+    char cwd[4096];
+    if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
+    return std::string(cwd) + "/" + path;
+}
+
+std::vector<std::string> child_environment(const Ticket& ticket, const std::string& dir,
+                                           const std::vector<std::string>& extra) {
+    std::vector<std::string> vars = {
+        "COORDCTL_TOKEN=" + std::to_string(ticket.name().token),
+        "COORDCTL_DIR=" + absolute_path(dir),
+        "COORDCTL_WAIT_FILE=" + absolute_path(ticket.path())};
+    vars.insert(vars.end(), extra.begin(), extra.end());
+    auto is_replaced = [&vars](std::string_view var) {
+        for (const auto& v : vars)
+            if (var.substr(0, v.find('=') + 1) == std::string_view(v).substr(0, v.find('=') + 1)) return true;
+        return false;
+    };
     std::vector<std::string> env;
     for (char** e = environ; *e != nullptr; ++e) {
-        std::string_view var(*e);
-        bool replaced = false;
-        for (const auto& [name, value] : extra)
-            replaced = replaced || var.substr(0, name.size() + 1) == name + "=";
-        if (!replaced) env.emplace_back(var);
+        if (!is_replaced(*e)) env.emplace_back(*e);
     }
-    for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
+    env.insert(env.end(), vars.begin(), vars.end());
     return env;
 }
 
@@ -72,6 +85,14 @@ void Hold::watch_own_file() {
     });
 }
 
+// What the command started: every descendant of ours, or (in its own
+// group, as workers run it) the members of its process group.
+std::vector<pid_t> Hold::tree() const {
+    if (!options_.child.own_group) return os::descendants();
+    if (!os::group_alive(child_.pid())) return {};
+    return {-child_.pid()}; // a negative pid signals the whole group
+}
+
 void Hold::forward(int sig) {
     if (child_.running()) ::kill(child_.pid(), sig);
 }
@@ -93,9 +114,9 @@ void Hold::on_child_exit(int code) {
     child_code_ = code;
     watch_.stop();
     watch_upgrade_.stop();
-    os::reap_adopted(0);
+    os::reap_adopted();
     // Whatever the command left running goes too, before the hold passes on.
-    if (lost_ || !os::descendants().empty()) return stop_tree();
+    if (lost_ || !tree().empty()) return stop_tree();
     finish(code);
 }
 
@@ -111,8 +132,8 @@ void Hold::stop_tree() {
 }
 
 void Hold::stopping_tick() {
-    os::reap_adopted(child_.running() ? child_.pid() : 0);
-    auto pids = os::descendants();
+    os::reap_adopted();
+    auto pids = tree();
     if (pids.empty() && !child_.running()) {
         stopping_.stop();
         kill_timer_.stop();

@@ -40,6 +40,7 @@ class Hold {
     void heartbeat();
     void lose(const std::string& why);
     void on_child_exit(int code);
+    std::vector<pid_t> tree() const;
     void stop_tree();
     void stopping_tick();
     void finish(int code);
@@ -60,7 +61,12 @@ class Hold {
     std::set<pid_t> terminated_;
 };
 
-// The environment of the command: ours, plus the COORDCTL_* variables.
-std::vector<std::string> child_environment(const std::vector<std::pair<std::string, std::string>>& extra);
+// The environment of the command: ours, plus COORDCTL_TOKEN, COORDCTL_DIR,
+// COORDCTL_WAIT_FILE for `ticket` in `dir`, plus `extra` ("NAME=value").
+std::vector<std::string> child_environment(const Ticket& ticket, const std::string& dir,
+                                           const std::vector<std::string>& extra);
+
+// "DIR" made absolute against the current directory.
+std::string absolute_path(const std::string& path);
 
 } // namespace coordctl

@@ -108,6 +108,7 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
         queue_.remove_stale(watch.entry, probe, verdict.reason);
         return Armed::look_again;
     }
+    if (nonblocking()) return Armed::waiting; // alive: not acquired, nothing to arm
     auto wait = std::make_unique<EntryWait>(loop_);
     auto& w = *wait;
     waits_.push_back(std::move(wait));

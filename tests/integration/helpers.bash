@@ -24,7 +24,16 @@ teardown() {
         wait "$pid" 2>/dev/null || true
     done
     ((failed == 0)) || return 1
-    if [[ -d $D ]]; then
+    if [[ -d $D/tasks ]]; then
+        # A workers directory keeps tasks/ and state/: no wait or temporary file may stay.
+        local left
+        left=$(find "$D" -type f \( -name '[01]-*' -o -name '.tmp-*' \) -print)
+        if [[ -n $left ]]; then
+            echo "leftovers in $D:" >&2
+            echo "$left" >&2
+            return 1
+        fi
+    elif [[ -d $D ]]; then
         local left
         left=$(find "$D" -mindepth 1 ! -name .token ! -name 'keep*' ! -name '.keep*' -print)
         if [[ -n $left ]]; then

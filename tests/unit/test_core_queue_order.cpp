@@ -51,7 +51,7 @@ TEST_CASE("plan_wait: alone in the queue") {
         CHECK(plan.position == 1);
         CHECK(plan.ahead == 0);
         CHECK(blocker_of(plan) == "none");
-        CHECK(head_of(plan) == me.str());
+        CHECK(head_of(plan) == "none"); // nobody ahead
     }
 }
 
@@ -115,7 +115,7 @@ TEST_CASE("plan_wait: readers together") {
         CHECK(plan.position == i + 1);
         CHECK(plan.ahead == i);
         CHECK(blocker_of(plan) == "none");
-        CHECK(head_of(plan) == s(1).str());
+        CHECK(head_of(plan) == (i == 0 ? "none" : s(1).str()));
     }
 }
 
@@ -175,7 +175,7 @@ TEST_CASE("plan_wait: cut entries sort first") {
     CHECK(cutter.granted);
     CHECK(cutter.position == 1);
     CHECK(cutter.ahead == 0);
-    CHECK(head_of(cutter) == cut_x(10).str());
+    CHECK(head_of(cutter) == "none");
 
     WaitPlan cut_reader = plan_wait(queue, cut_s(11));
     CHECK_FALSE(cut_reader.granted);
@@ -205,7 +205,7 @@ TEST_CASE("plan_wait: a reader behind cut readers and normal readers") {
         CAPTURE(me.str());
         WaitPlan plan = plan_wait(queue, me);
         CHECK(plan.granted);
-        CHECK(head_of(plan) == cut_s(7).str());
+        CHECK(head_of(plan) == (me == cut_s(7) ? "none" : cut_s(7).str()));
     }
 }
 

@@ -1,0 +1,209 @@
+#include "cmd/workers.hpp"
+
+#include "cli.hpp"
+#include "core/error.hpp"
+#include "core/exit_codes.hpp"
+#include "core/task.hpp"
+#include "os/loop.hpp"
+#include "os/process.hpp"
+#include "protocol/campaign.hpp"
+#include "protocol/task_runner.hpp"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <fcntl.h>
+#include <map>
+#include <set>
+#include <unistd.h>
+
+namespace coordctl {
+
+namespace {
+
+struct WorkersOptions {
+    std::string dir;
+    std::uint32_t task_count = 0;
+    std::vector<std::string> task_names;
+    std::string task_file;
+    std::uint32_t capacity = 0;
+    int retries = 0;
+    bool restart = false;
+    std::vector<std::string> command;
+    std::string ttl, kill_after, poll_interval;
+    bool poll = false;
+};
+
+std::vector<std::string> task_list(const WorkersOptions& o) {
+    std::vector<std::string> tasks = o.task_names;
+    for (std::uint32_t i = 1; i <= o.task_count; ++i) tasks.push_back(std::to_string(i));
+    if (!o.task_file.empty()) {
+        os::UniqueFd fd(::open(o.task_file.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) throw Error("cannot read task file", o.task_file, errno);
+        auto text = os::read_small(fd.get(), 16 << 20);
+        if (!text) throw Error(exit_code::io_error, "cannot read task file", o.task_file);
+        auto names = parse_task_list(*text);
+        tasks.insert(tasks.end(), names.begin(), names.end());
+    }
+    std::set<std::string> seen;
+    for (const auto& task : tasks) {
+        if (auto problem = task_name_problem(task); !problem.empty())
+            throw UsageError(fmt::format("invalid task name '{}': {}", task, problem), "workers");
+        if (!seen.insert(task).second)
+            throw UsageError(fmt::format("task '{}' is listed twice", task), "workers");
+    }
+    if (tasks.empty()) throw UsageError("no tasks: give --tasks N, --task NAME or --task-file FILE", "workers");
+    return tasks;
+}
+
+// One worker process: keeps up to `capacity` tasks, each held through its own
+// queue in DIR/tasks/<task>/; results in DIR/state/<task>.json.
+class Worker {
+  public:
+    Worker(os::Loop& loop, const WorkersOptions& o, std::vector<std::string> tasks, TaskOptions options)
+        : loop_(loop), o_(o), tasks_(std::move(tasks)), options_(std::move(options)),
+          root_(os::Directory::open(o.dir, true)),
+          tasks_dir_(os::Directory::open(o.dir + "/tasks", true)),
+          state_(os::Directory::open(o.dir + "/state", true)), soon_(loop) {
+        for (const auto& task : tasks_) os::Directory::open(o.dir + "/tasks/" + task, true);
+        // Workers started together begin at different tasks.
+        std::rotate(tasks_.begin(), tasks_.begin() + ::getpid() % tasks_.size(), tasks_.end());
+    }
+
+    void fill() {
+        retired_.clear();
+        if (stopping_signal_ != 0) {
+            if (runners_.empty()) loop_.stop();
+            return;
+        }
+        for (const auto& task : tasks_) {
+            if (held_.size() >= o_.capacity) break;
+            if (runners_.count(task) || held_elsewhere_.count(task)) continue;
+            if (!o_.restart && read_task_result(state_, task)) continue;
+            // --restart stands by in the queues of tasks others hold: a
+            // worker that dies passes its tasks to us at once, without polling.
+            start(task, o_.restart);
+        }
+        if (runners_.empty() && !o_.restart) loop_.stop();
+    }
+
+    void on_signal(int sig) {
+        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) stopping_signal_ = sig;
+        for (auto& [task, runner] : runners_) {
+            if (stopping_signal_ != 0) runner->stop(sig);
+            else runner->forward(sig);
+        }
+        fill_soon();
+    }
+
+    int exit_code() const {
+        if (stopping_signal_ != 0) return exit_code::signal_base + stopping_signal_;
+        return any_failed_ ? exit_code::failure : exit_code::ok;
+    }
+    int stopping_signal() const { return stopping_signal_; }
+
+  private:
+    void start(const std::string& task, bool standby) {
+        auto queue = Queue::open(o_.dir + "/tasks/" + task, false);
+        auto runner = std::make_unique<TaskRunner>(
+            loop_, task, std::move(queue), state_, options_,
+            [this](TaskRunner& r) { on_granted(r); }, [this](TaskRunner& r, TaskEnd how) { on_end(r, how); });
+        auto* raw = runner.get();
+        runners_[task] = std::move(runner);
+        raw->take(standby);
+    }
+
+    void on_granted(TaskRunner& runner) {
+        held_.insert(runner.task());
+        if (held_.size() < o_.capacity) return;
+        for (auto& [task, other] : runners_)
+            if (!held_.count(task)) other->stop(SIGTERM); // full: stop standing by
+    }
+
+    void on_end(TaskRunner& runner, TaskEnd how) {
+        if (how == TaskEnd::failed || how == TaskEnd::lost) any_failed_ = true;
+        // Batch: a task another worker runs is not for us (restart: we stand by for it).
+        if (how == TaskEnd::not_taken && !o_.restart) held_elsewhere_.insert(runner.task());
+        held_.erase(runner.task());
+        auto it = runners_.find(runner.task());
+        retired_.push_back(std::move(it->second)); // not destroyed inside its own callback
+        runners_.erase(it);
+        fill_soon();
+    }
+
+    void fill_soon() {
+        soon_.start(Duration(0), [this] { fill(); });
+    }
+
+    os::Loop& loop_;
+    const WorkersOptions& o_;
+    std::vector<std::string> tasks_;
+    TaskOptions options_;
+    os::Directory root_, tasks_dir_, state_;
+    std::map<std::string, std::unique_ptr<TaskRunner>> runners_;
+    std::vector<std::unique_ptr<TaskRunner>> retired_;
+    std::set<std::string> held_;
+    std::set<std::string> held_elsewhere_;
+    os::Timer soon_;
+    bool any_failed_ = false;
+    int stopping_signal_ = 0;
+};
+
+TaskOptions task_options(const WorkersOptions& o) {
+    TaskOptions t;
+    t.command = o.command;
+    t.retries = o.retries;
+    t.restart = o.restart;
+    if (!o.ttl.empty()) t.ttl = parse_duration_option("--ttl", o.ttl);
+    if (t.ttl.count() < 3) throw UsageError("--ttl: must be at least 3ms", "workers");
+    if (!o.kill_after.empty()) t.kill_after = parse_duration_option("--kill-after", o.kill_after);
+    if (!o.poll_interval.empty()) t.poll_interval = parse_duration_option("--poll-interval", o.poll_interval);
+    t.poll = o.poll;
+    return t;
+}
+
+int run_workers(const WorkersOptions& o) {
+    if (o.command.empty()) throw UsageError("a command is required: workers DIR ... -- CMD {}", "workers");
+    auto tasks = task_list(o);
+    auto options = task_options(o);
+    os::become_subreaper();
+    int code;
+    {
+        os::Loop loop;
+        Worker worker(loop, o, std::move(tasks), std::move(options));
+        auto signals = watch_signals(loop, [&](int sig) { worker.on_signal(sig); });
+        worker.fill();
+        loop.run();
+        code = worker.exit_code();
+    }
+    return code;
+}
+
+} // namespace
+
+void add_workers_command(CLI::App& app, std::function<int()>& run) {
+    auto* cmd = app.add_subcommand("workers", "Share tasks among worker processes; run CMD {} for each");
+    auto o = std::make_shared<WorkersOptions>();
+    cmd->add_option("DIR", o->dir, "Pool directory (created if missing)")->required();
+    cmd->add_option("CMD", o->command, "Command and arguments (after --); {} is the task name");
+    auto* n = cmd->add_option("--tasks", o->task_count, "Tasks named 1..N")->check(CLI::Range(1u, 1000000u))->type_name("N");
+    auto* t = cmd->add_option("--task", o->task_names, "A task name (repeatable)")->type_name("NAME");
+    auto* f = cmd->add_option("--task-file", o->task_file, "Task names, one per line")->type_name("FILE");
+    (void)n, (void)t, (void)f;
+    cmd->add_option("--capacity", o->capacity, "Tasks this worker runs at once")
+        ->required()
+        ->check(CLI::Range(1u, 10000u))
+        ->type_name("K");
+    cmd->add_option("--retries", o->retries, "Retry a failing task R times (default 0)")
+        ->check(CLI::Range(0, 1000))
+        ->type_name("R");
+    cmd->add_flag("--restart", o->restart, "Long-running tasks: restart on exit, never finish");
+    cmd->add_option("--ttl", o->ttl, "Lease for other hosts (default 30s)")->type_name("DUR");
+    cmd->add_option("--kill-after", o->kill_after, "SIGKILL commands DUR after SIGTERM (default 10s)")
+        ->type_name("DUR");
+    cmd->add_flag("--poll", o->poll, "Poll instead of inotify and lock waits");
+    cmd->add_option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)")->type_name("DUR");
+    run = [o] { return run_workers(*o); };
+}
+
+} // namespace coordctl

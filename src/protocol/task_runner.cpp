@@ -1,0 +1,136 @@
+#include "protocol/task_runner.hpp"
+
+#include "os/host.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+namespace coordctl {
+
+namespace {
+// A --restart command that ran this long is healthy: its next exit starts the backoff anew.
+constexpr auto healthy_run = std::chrono::seconds(60);
+} // namespace
+
+std::optional<TaskResult> read_task_result(const os::Directory& state, const std::string& task) {
+    auto opened = state.open_entry(task + ".json");
+    if (!opened.fd) return std::nullopt;
+    auto text = os::read_small(opened.fd.get(), 64 * 1024);
+    return text ? parse_task_result(*text) : std::nullopt;
+}
+
+TaskRunner::TaskRunner(os::Loop& loop, const std::string& task, Queue queue,
+                       const os::Directory& state, const TaskOptions& options,
+                       std::function<void(TaskRunner&)> granted,
+                       std::function<void(TaskRunner&, TaskEnd)> done)
+    : loop_(loop), task_(task), queue_(std::move(queue)), state_(state), options_(options),
+      granted_(std::move(granted)), done_(std::move(done)), progress_(ProgressStyle::none, task),
+      next_(loop) {}
+
+TaskRunner::~TaskRunner() = default;
+
+void TaskRunner::take(bool standby) {
+    JoinRequest join;
+    join.label = task_;
+    join.command = substitute_task(options_.command, task_);
+    join.ttl = options_.ttl;
+    ticket_ = queue_.join(join);
+    WaitOptions wait;
+    if (!standby) wait.timeout = Duration(0);
+    wait.poll = options_.poll;
+    wait.poll_interval = options_.poll_interval;
+    waiter_.emplace(loop_, queue_, *ticket_, wait, progress_,
+                    [this](WaitOutcome outcome) { on_wait_done(outcome); });
+    waiter_->start();
+}
+
+void TaskRunner::on_wait_done(WaitOutcome outcome) {
+    if (outcome != WaitOutcome::granted) return end(TaskEnd::not_taken);
+    // Whoever held it before may have finished it: check under our hold.
+    if (!options_.restart && read_task_result(state_, task_)) return end(TaskEnd::finished);
+    holding_ = true;
+    granted_(*this);
+    first_started_ms_ = os::now_unix_ms();
+    run();
+}
+
+void TaskRunner::run() {
+    if (stopping_) return end(TaskEnd::stopped);
+    ++attempts_;
+    running_ = true;
+    started_ms_ = os::now_unix_ms();
+    HoldOptions hold;
+    hold.child.argv = substitute_task(options_.command, task_);
+    hold.child.own_group = true;
+    hold.child.kill_with_parent = true; // a SIGKILLed worker frees its tasks at once
+    hold.child.env = child_environment(*ticket_, queue_.dir().path(), {"COORDCTL_TASK=" + task_});
+    hold.kill_after = options_.kill_after;
+    hold.poll = options_.poll;
+    hold.poll_interval = options_.poll_interval;
+    hold_.emplace(loop_, *ticket_, std::move(hold), [this](int code, bool lost) { on_exit(code, lost); });
+    hold_->start();
+}
+
+void TaskRunner::on_exit(int code, bool lost) {
+    running_ = false;
+    if (lost) return end(TaskEnd::lost);
+    if (stopping_) return end(TaskEnd::stopped);
+    if (options_.restart) {
+        bool healthy = os::now_unix_ms() - started_ms_ >= healthy_run.count() * 1000;
+        exits_in_a_row_ = healthy ? 1 : exits_in_a_row_ + 1;
+        auto wait = restart_backoff(exits_in_a_row_);
+        fmt::print(stderr, "coordctl: task {} exited with {}; restarting in {}\n", task_, code,
+                   format_duration(wait));
+        return next_.start(wait, [this] { run(); });
+    }
+    if (code == 0) {
+        record(true, code);
+        return end(TaskEnd::done);
+    }
+    if (attempts_ <= options_.retries) {
+        fmt::print(stderr, "coordctl: task {} failed with {}; retrying ({} of {})\n", task_, code,
+                   attempts_, options_.retries);
+        return next_.start(Duration(0), [this] { run(); });
+    }
+    record(false, code);
+    end(TaskEnd::failed);
+}
+
+void TaskRunner::record(bool done, int code) {
+    TaskResult result;
+    result.done = done;
+    result.exit_code = code;
+    result.attempts = attempts_;
+    result.host = os::host_identity().host;
+    result.pid = ::getpid();
+    result.finished_ms = os::now_unix_ms();
+    result.duration_ms = result.finished_ms - first_started_ms_;
+    state_.replace_file(task_ + ".json", format_task_result(result));
+}
+
+void TaskRunner::stop(int sig) {
+    stopping_ = true;
+    if (running_) return forward(sig); // ends when the command is gone
+    if (waiter_ && !holding_) waiter_->stop();
+    end(TaskEnd::stopped);
+}
+
+void TaskRunner::forward(int sig) {
+    if (hold_) hold_->forward(sig);
+}
+
+void TaskRunner::end(TaskEnd how) {
+    if (!done_) return;
+    next_.stop();
+    if (ticket_) ticket_->leave();
+    holding_ = false;
+    // Reported from the loop, never from inside take() or a handle's callback.
+    next_.start(Duration(0), [this, how] {
+        auto done = std::move(done_);
+        done_ = nullptr;
+        done(*this, how);
+    });
+}
+
+} // namespace coordctl

@@ -1,0 +1,86 @@
+// One task of `coordctl workers`, held through the queue protocol: take it
+// (at once, or standing by in its queue), run its command while held
+// (retries, or restarts with backoff), record the result, release it.
+#pragma once
+
+#include "core/task.hpp"
+#include "os/loop.hpp"
+#include "protocol/hold.hpp"
+#include "protocol/progress.hpp"
+#include "protocol/queue.hpp"
+#include "protocol/waiter.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace coordctl {
+
+struct TaskOptions {
+    std::vector<std::string> command; // with {} still in it
+    int retries = 0;
+    bool restart = false;
+    Duration ttl = default_ttl;
+    Duration kill_after = std::chrono::seconds(10);
+    Duration poll_interval = std::chrono::milliseconds(200);
+    bool poll = false;
+};
+
+enum class TaskEnd {
+    not_taken, // someone else holds it
+    finished,  // already done or failed (by anyone)
+    done,      // its command exited 0 here
+    failed,    // still failing after 1 + retries attempts here
+    lost,      // the hold was lost (wait file removed)
+    stopped,   // we were asked to stop (signal, or cancelled while standing by)
+};
+
+class TaskRunner {
+  public:
+    // done(runner, end) is called once, never from inside take().
+    TaskRunner(os::Loop& loop, const std::string& task, Queue queue, const os::Directory& state,
+               const TaskOptions& options, std::function<void(TaskRunner&)> granted,
+               std::function<void(TaskRunner&, TaskEnd)> done);
+    ~TaskRunner();
+    // standby: wait in the task's queue until it is ours; else give up at once.
+    void take(bool standby);
+    // Cancels a wait, or forwards `sig` to a running command and ends when it is gone.
+    void stop(int sig);
+    void forward(int sig);
+    bool holding() const { return holding_; }
+    const std::string& task() const { return task_; }
+
+  private:
+    void on_wait_done(WaitOutcome outcome);
+    void run();
+    void on_exit(int code, bool lost);
+    void record(bool done, int code);
+    void end(TaskEnd how);
+
+    os::Loop& loop_;
+    std::string task_;
+    Queue queue_;
+    const os::Directory& state_;
+    const TaskOptions& options_;
+    std::function<void(TaskRunner&)> granted_;
+    std::function<void(TaskRunner&, TaskEnd)> done_;
+    Progress progress_;
+    std::unique_ptr<Ticket> ticket_;
+    std::optional<Waiter> waiter_;
+    std::optional<Hold> hold_;
+    os::Timer next_; // retry/restart, or reporting the end outside a callback
+    bool holding_ = false;
+    bool running_ = false; // its command runs now
+    bool stopping_ = false;
+    int attempts_ = 0;
+    int exits_in_a_row_ = 0;
+    std::int64_t started_ms_ = 0;
+    std::int64_t first_started_ms_ = 0;
+};
+
+// DIR/state/<task>.json, if the task is finished.
+std::optional<TaskResult> read_task_result(const os::Directory& state, const std::string& task);
+
+} // namespace coordctl

@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# coordctl workers: a task pool shared by worker processes.
+
+load helpers
+
+@test "two workers, 6 tasks, capacity 2: each task runs exactly once, {} is COORDCTL_TASK" {
+    local cmd="echo \"{} \$COORDCTL_TASK \$COORDCTL_TOKEN\" >> '$T/ran'"
+    "$COORDCTL" workers "$D" --tasks 6 --capacity 2 -- sh -c "$cmd" 3>&- &
+    local a=$!
+    "$COORDCTL" workers "$D" --tasks 6 --capacity 2 -- sh -c "$cmd" 3>&- &
+    local b=$!
+    wait "$a"
+    wait "$b"
+    [ "$(cut -d' ' -f1 "$T/ran" | sort | tr '\n' ' ')" = "1 2 3 4 5 6 " ]
+    [ "$(awk '$1 != $2' "$T/ran")" = "" ]
+    [ "$(awk '$3 !~ /^[0-9]+$/' "$T/ran")" = "" ]
+    run "$COORDCTL" workers "$D" --tasks 6 --capacity 2 -- sh -c "$cmd"
+    [ "$status" -eq 0 ]
+    [ "$(wc -l <"$T/ran")" -eq 6 ] # a rerun does nothing
+}
+
+@test "a worker never runs more than K tasks at once" {
+    cat >"$T/task" <<'SH'
+#!/bin/sh
+mkdir "$1/run-$PPID-$2"
+n=$(ls -d "$1"/run-$PPID-* | wc -l)
+[ "$n" -le 2 ] || echo "$n at once" >> "$1/violations"
+echo "$PPID" >> "$1/workers"
+sleep 0.05
+rmdir "$1/run-$PPID-$2"
+SH
+    chmod +x "$T/task"
+    "$COORDCTL" workers "$D" --tasks 20 --capacity 2 -- "$T/task" "$T" {} 3>&- &
+    local a=$!
+    "$COORDCTL" workers "$D" --tasks 20 --capacity 2 -- "$T/task" "$T" {} 3>&- &
+    local b=$!
+    wait "$a"
+    wait "$b"
+    [ ! -e "$T/violations" ]
+    [ "$(wc -l <"$T/workers")" -eq 20 ]
+}
+
+@test "a failing task is tried 1+R times, marked failed, and the worker exits 1" {
+    run "$COORDCTL" workers "$D" --task ok --task bad --capacity 1 --retries 2 -- \
+        sh -c "echo {} >> '$T/tries'; test {} = ok"
+    [ "$status" -eq 1 ]
+    [ "$(grep -c '^bad$' "$T/tries")" -eq 3 ]
+    [ "$(grep -c '^ok$' "$T/tries")" -eq 1 ]
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq -r '.tasks[] | select(.task == "bad") | "\(.state) \(.exit_code) \(.attempts)"')" = "failed 1 3" ]
+    [ "$(echo "$output" | jq -r '.tasks[] | select(.task == "ok") | .state')" = done ]
+}
+
+@test "--restart: a SIGKILLed worker's tasks restart on the other worker" {
+    local cmd="echo \"\$PPID {}\" >> '$T/starts'; exec sleep 600"
+    bg "$COORDCTL" workers "$D" --tasks 2 --capacity 2 --restart -- sh -c "$cmd"
+    local a=$!
+    wait_for "worker A to start both tasks" eval "[ \$(grep -c . '$T/starts' 2>/dev/null) -eq 2 ]"
+    bg "$COORDCTL" workers "$D" --tasks 2 --capacity 2 --restart -- sh -c "$cmd"
+    local b=$!
+    wait_for "worker B to stand by in both queues" eval "[ \$(ls '$D'/tasks/*/ | grep -c '^1-') -eq 4 ]"
+    kill -9 "$a"
+    wait_for "worker B to restart both tasks" eval "[ \$(grep -c \"^$b \" '$T/starts') -eq 2 ]"
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq -r '[.tasks[] | "\(.state)@\(.pid)"] | join(" ")')" = "running@$b running@$b" ]
+    kill -TERM "$b"
+    wait_status "$b"
+    [ "$status" -eq 143 ]
+    ! pgrep -f "sleep 600" -P "$b"
+}
+
+@test "--restart: a command that exits is started again after a backoff" {
+    bg "$COORDCTL" workers "$D" --task t --capacity 1 --restart -- sh -c "echo run >> '$T/runs'; exit 3"
+    local w=$!
+    wait_for "the second run" eval "[ \$(grep -c . '$T/runs' 2>/dev/null) -ge 2 ]"
+    kill -TERM "$w"
+    wait_status "$w"
+    [ "$status" -eq 143 ]
+}
+
+@test "SIGTERM: a worker forwards it, waits, releases its tasks and exits" {
+    bg "$COORDCTL" workers "$D" --tasks 3 --capacity 1 -- sh -c "trap 'echo term {} >> \"$T/log\"; exit 0' TERM; echo start {} >> '$T/log'; while :; do sleep 0.05; done"
+    local w=$!
+    wait_for "a task to start" grep -q '^start' "$T/log"
+    kill -TERM "$w"
+    wait_status "$w"
+    [ "$status" -eq 143 ]
+    grep -q '^term' "$T/log"
+    [ "$(ls "$D"/tasks/*/ | grep -c '^1-')" -eq 0 ]
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq -r '[.tasks[].state] | map(select(. == "pending")) | length')" -ge 2 ]
+}
+
+@test "status shows pending, running, done and failed tasks" {
+    "$COORDCTL" workers "$D" --task a --task b --capacity 1 -- sh -c 'test {} = a' 2>/dev/null || true
+    gate_make g
+    bg "$COORDCTL" workers "$D" --task a --task b --task c --task d --capacity 1 -- sh -c "$(gate_cmd g)"
+    wait_for "a task to run" eval "\"$COORDCTL\" status '$D' | grep -q running"
+    run "$COORDCTL" status "$D"
+    [[ ${lines[0]} == "TASK"*"STATE"*"WORKER"* ]]
+    [[ ${lines[1]} == "a "*"done"* ]]
+    [[ ${lines[2]} == "b "*"failed"* ]]
+    [[ $output == *"running"* && $output == *"pending"* ]]
+    gate_open g
+    wait_for "the next task to run" eval "\"$COORDCTL\" status '$D' | grep -c done | grep -q 2"
+    kill -TERM "${BG_PIDS[0]}"
+}
+
+@test "task names are validated" {
+    run "$COORDCTL" workers "$D" --task 'a/b' --capacity 1 -- true
+    [ "$status" -eq 64 ]
+    [[ $output == *"invalid task name 'a/b': a task name cannot contain '/'"* ]]
+    run "$COORDCTL" workers "$D" --task .x --capacity 1 -- true
+    [ "$status" -eq 64 ]
+    printf 'one\n\n# comment\ntwo\n' >"$T/list"
+    run "$COORDCTL" workers "$D" --task-file "$T/list" --capacity 1 -- sh -c "echo {} >> '$T/ran'"
+    [ "$status" -eq 0 ]
+    [ "$(sort "$T/ran" | tr '\n' ' ')" = "one two " ]
+    run "$COORDCTL" workers "$D" --capacity 1 -- true
+    [ "$status" -eq 64 ]
+}
