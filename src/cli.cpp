@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace coordctl {
 
 UsageError::UsageError(const std::string& what, const std::string& subcommand)
@@ -19,6 +21,13 @@ Duration parse_duration_option(const std::string& option, const std::string& val
                                      option, value),
                          "");
     return *d;
+}
+
+std::vector<std::string> command_or_shell(const std::vector<std::string>& command,
+                                          const std::string& shell_command) {
+    if (shell_command.empty()) return command;
+    const char* shell = std::getenv("SHELL");
+    return {shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", shell_command};
 }
 
 namespace {

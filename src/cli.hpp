@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 
 #include <string>
+#include <vector>
 
 namespace coordctl {
 
@@ -20,6 +21,11 @@ class UsageError : public Error {
 
 // Parses a duration option's value or throws UsageError naming the option.
 Duration parse_duration_option(const std::string& option, const std::string& value);
+
+// The command to run: `command` as given after --, or `$SHELL -c STRING`
+// (/bin/sh without SHELL) for -c STRING, as flock(1) does.
+std::vector<std::string> command_or_shell(const std::vector<std::string>& command,
+                                          const std::string& shell_command);
 
 // Parses argv and runs the subcommand; returns the exit code.
 int run_cli(int argc, char** argv);

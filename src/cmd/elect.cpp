@@ -37,16 +37,10 @@ struct ElectOptions {
     bool verbose = false;
 };
 
-std::vector<std::string> command_argv(const ElectOptions& o) {
-    if (o.shell_command.empty()) return o.command;
-    const char* shell = std::getenv("SHELL");
-    return {shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", o.shell_command};
-}
-
 CampaignOptions campaign_options(const ElectOptions& o, Queue& queue) {
     CampaignOptions c;
     c.join.label = o.id;
-    c.join.command = command_argv(o);
+    c.join.command = command_or_shell(o.command, o.shell_command);
     if (!o.ttl.empty()) c.join.ttl = parse_duration_option("--ttl", o.ttl);
     if (c.join.ttl.count() < 3) throw UsageError("--ttl: must be at least 3ms", "elect");
     if (!o.poll_interval.empty())

@@ -21,12 +21,6 @@ namespace coordctl {
 
 namespace {
 
-std::vector<std::string> command_argv(const LockOptions& o) {
-    if (o.shell_command.empty()) return o.command;
-    const char* shell = std::getenv("SHELL");
-    return {shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", o.shell_command};
-}
-
 [[noreturn]] void exec_in_place(const std::vector<std::string>& argv) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -75,7 +69,7 @@ CampaignOptions campaign_options(const LockOptions& o, const Queue& queue, std::
 } // namespace
 
 int run_lock(const LockOptions& o) {
-    auto argv = o.hold ? std::vector<std::string>{} : command_argv(o);
+    auto argv = o.hold ? std::vector<std::string>{} : command_or_shell(o.command, o.shell_command);
     Queue queue = Queue::open(o.dir, !o.no_create);
     if (!o.hold) {
         if (auto outer = inside_hold_of(queue.dir())) run_nested(o, *outer, argv);
