@@ -2,6 +2,49 @@
 # Needs bash-completion (_init_completion, _filedir, _command_offset, _pids).
 # scripts/check-docs checks that every option of `coordctl SUB --help` is here.
 
+# Scans the words of a "SUB DIR [options] -- CMD" subcommand from index $1
+# (the word after SUB); $2 lists its options that take a separate value.
+# After "--" comes the command: completes it as if typed on its own and
+# returns 0. Otherwise sets have_dir (DIR was given) and flags (the options
+# seen, space-separated) in the caller, and returns 1.
+_coordctl_scan()
+{
+    local j
+    have_dir='' flags=' '
+    for ((j = $1; j < cword; j++)); do
+        case ${words[j]} in
+            --)
+                _command_offset $((j + 1))
+                return 0
+                ;;
+            --*=*) ;;
+            -*)
+                flags+="${words[j]} "
+                [[ " $2 " == *" ${words[j]} "* ]] && ((j++))
+                ;;
+            *) have_dir=1 ;;
+        esac
+    done
+    return 1
+}
+
+# Once DIR is there, what is left is options and (if $2 is set) "--" before
+# CMD; before it, DIR itself.
+_coordctl_options_or_dir()
+{
+    local opts=$1 dashes=$2
+    if [[ $cur == -* || ($have_dir && ! $cur) ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$opts${dashes:+ --}" -- "$cur")
+    elif [[ ! $have_dir ]]; then
+        _filedir -d
+    fi
+}
+
+_coordctl_durations()
+{
+    mapfile -t COMPREPLY < <(compgen -W '200ms 500ms 1s 10s 30s 1m 5m 1h' -- "$cur")
+}
+
 _coordctl_lock()
 {
     local i=$1 # index of the word after "lock"
@@ -11,21 +54,8 @@ _coordctl_lock()
         --kill-after --orphan --poll --poll-interval --no-create -q --quiet
         -v --verbose"
 
-    # After "--" comes the command, completed as if typed on its own.
-    local j have_dir=
-    for ((j = i; j < cword; j++)); do
-        case ${words[j]} in
-            --)
-                _command_offset $((j + 1))
-                return
-                ;;
-            --*=*) ;;
-            -*)
-                [[ " $opts_with_arg " == *" ${words[j]} "* ]] && ((j++))
-                ;;
-            *) have_dir=1 ;;
-        esac
-    done
+    local have_dir flags
+    _coordctl_scan "$i" "$opts_with_arg" && return
 
     case $prev in
         --cut)
@@ -48,7 +78,7 @@ _coordctl_lock()
             return
             ;;
         -w | --timeout | --kill-after | --ttl | --poll-interval)
-            mapfile -t COMPREPLY < <(compgen -W '200ms 500ms 1s 10s 30s 1m 5m 1h' -- "$cur")
+            _coordctl_durations
             return
             ;;
         -E | --conflict-exit-code | -c | --command | --id)
@@ -56,12 +86,80 @@ _coordctl_lock()
             ;;
     esac
 
-    if [[ $cur == -* || ($have_dir && ! $cur) ]]; then
-        # Once DIR is there, what is left is options and "--" before CMD.
-        mapfile -t COMPREPLY < <(compgen -W "$opts --" -- "$cur")
-    elif [[ ! $have_dir ]]; then
-        _filedir -d
+    _coordctl_options_or_dir "$opts" with-command
+}
+
+_coordctl_elect()
+{
+    local i=$1 # index of the word after "elect"
+    local opts_with_arg='-c --command --id --ttl --kill-after --poll-interval'
+    local opts="-h --help -c --command --id --ttl --once --kill-after --leader
+        --observe --json --poll --poll-interval -q --quiet -v --verbose"
+
+    local have_dir flags
+    _coordctl_scan "$i" "$opts_with_arg" && return
+
+    case $prev in
+        --ttl | --kill-after | --poll-interval)
+            _coordctl_durations
+            return
+            ;;
+        -c | --command | --id)
+            return # free text
+            ;;
+    esac
+
+    # --leader and --observe only look: no command, no "--".
+    if [[ $flags == *" --leader "* || $flags == *" --observe "* ]]; then
+        _coordctl_options_or_dir "$opts"
+    else
+        _coordctl_options_or_dir "$opts" with-command
     fi
+}
+
+_coordctl_workers()
+{
+    local i=$1 # index of the word after "workers"
+    local opts_with_arg='--tasks --task --task-file --capacity --retries --ttl --kill-after --poll-interval'
+    local opts="-h --help --tasks --task --task-file --capacity --retries --restart
+        --ttl --kill-after --poll --poll-interval"
+
+    local have_dir flags
+    _coordctl_scan "$i" "$opts_with_arg" && return
+
+    case $prev in
+        --task-file)
+            _filedir
+            return
+            ;;
+        --tasks | --capacity)
+            mapfile -t COMPREPLY < <(compgen -W '1 2 4 8 16' -- "$cur")
+            return
+            ;;
+        --retries)
+            mapfile -t COMPREPLY < <(compgen -W '0 1 2 3' -- "$cur")
+            return
+            ;;
+        --ttl | --kill-after | --poll-interval)
+            _coordctl_durations
+            return
+            ;;
+        --task)
+            return # free text
+            ;;
+    esac
+
+    _coordctl_options_or_dir "$opts" with-command
+}
+
+_coordctl_status()
+{
+    local i=$1 # index of the word after "status"
+    local j have_dir=
+    for ((j = i; j < cword; j++)); do
+        [[ ${words[j]} == -* ]] || have_dir=1
+    done
+    _coordctl_options_or_dir '-h --help --json'
 }
 
 # Wait files (<priority>-<20-digit token>-<mode>) and directories to reach them.
@@ -106,7 +204,7 @@ _coordctl()
     local cur prev words cword split
     _init_completion -s || return
 
-    local subcommands='lock lease-touch'
+    local subcommands='lock lease-touch elect workers status'
     local i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
@@ -116,6 +214,10 @@ _coordctl()
                 ;;
             lease-touch)
                 _coordctl_lease_touch
+                return
+                ;;
+            elect | workers | status)
+                "_coordctl_${words[i]}" $((i + 1))
                 return
                 ;;
             -*) ;;

@@ -19,44 +19,56 @@ function __coordctl_in_subcommand
     test "$sub" = "$argv[1]"
 end
 
-# Where the cursor is in `coordctl lock`: "none" (not lock), "dir" (DIR still
-# to come), "opts" (options, then "--"), "cmd" (after "--": the command).
-function __coordctl_lock_state
+# Where the cursor is in `coordctl SUB DIR [options] -- CMD` (SUB is lock,
+# elect, workers or status): "none" (not SUB), "dir" (DIR still to come),
+# "opts" (options, then "--"), "cmd" (after "--": the command).
+function __coordctl_state
+    set -l sub $argv[1]
+    # Options that take a separate value, and short ones that may end a
+    # cluster with their value next (-nw 5s).
+    set -l with_value
+    set -l short_with_value
+    switch $sub
+        case lock
+            set with_value -w --timeout -E --conflict-exit-code -c --command --slots --owner-pid --id --ttl --kill-after --orphan --poll-interval
+            set short_with_value wEc
+        case elect
+            set with_value -c --command --id --ttl --kill-after --poll-interval
+            set short_with_value c
+        case workers
+            set with_value --tasks --task --task-file --capacity --retries --ttl --kill-after --poll-interval
+    end
     set -l tokens (commandline -opc)
     set -e tokens[1]
-    set -l seen_lock 0
+    set -l seen_sub 0
     set -l skip 0
     set -l have_dir 0
     for t in $tokens
-        if test $seen_lock = 0
-            switch $t
-                case lock
-                    set seen_lock 1
-                case '-*'
-                case '*'
-                    break # another subcommand
+        if test $seen_sub = 0
+            if test "$t" = "$sub"
+                set seen_sub 1
+            else if not string match -q -- '-*' $t
+                break # another subcommand
             end
             continue
         end
         if test $skip = 1
             set skip 0
-            continue
-        end
-        switch $t
-            case '--'
-                echo cmd
-                return
-            case -w --timeout -E --conflict-exit-code -c --command --slots --owner-pid --id --ttl --kill-after --orphan --poll-interval
-                set skip 1
-            case '--*'
-            case '-*'
-                # a cluster of short flags ending in one that takes a value: -nw 5s
-                string match -rq -- '^-[a-zA-Z]*[wEc]$' $t; and set skip 1
-            case '*'
-                set have_dir 1
+        else if test "$t" = --
+            echo cmd
+            return
+        else if contains -- $t $with_value
+            set skip 1
+        else if string match -q -- '--*' $t
+        else if string match -q -- '-*' $t
+            test -n "$short_with_value"
+            and string match -rq -- "^-[a-zA-Z]*[$short_with_value]\$" $t
+            and set skip 1
+        else
+            set have_dir 1
         end
     end
-    if test $seen_lock = 0
+    if test $seen_sub = 0
         echo none
     else if test $have_dir = 0
         echo dir
@@ -65,8 +77,15 @@ function __coordctl_lock_state
     end
 end
 
-function __coordctl_lock_in
-    contains -- (__coordctl_lock_state) $argv
+# __coordctl_in SUB STATE...: the cursor is in SUB, in one of the STATEs.
+function __coordctl_in
+    contains -- (__coordctl_state $argv[1]) $argv[2..-1]
+end
+
+# `coordctl elect DIR --leader|--observe` only looks: no command follows.
+function __coordctl_elect_looks
+    set -l tokens (commandline -opc)
+    contains -- --leader $tokens; or contains -- --observe $tokens
 end
 
 # The word under the cursor is an option (so not DIR, not --cut's value).
@@ -105,11 +124,14 @@ complete -c coordctl -n __fish_use_subcommand -s h -l help -d 'Print help and ex
 complete -c coordctl -n __fish_use_subcommand -l version -d 'Print version and exit'
 complete -c coordctl -n __fish_use_subcommand -a lock -d 'Run a command while holding a fair, crash-safe lock on DIR'
 complete -c coordctl -n __fish_use_subcommand -a lease-touch -d 'Refresh the heartbeat of wait files (leases)'
+complete -c coordctl -n __fish_use_subcommand -a elect -d 'Run a command only while elected leader of DIR'
+complete -c coordctl -n __fish_use_subcommand -a workers -d 'Share tasks among worker processes; run CMD {} for each'
+complete -c coordctl -n __fish_use_subcommand -a status -d 'Show every entry of DIR: order, owner, age, liveness'
 
 # coordctl lock DIR [options] -- CMD [ARGS...]
-set -l lock_opts '__coordctl_lock_in dir opts'
-complete -c coordctl -n '__coordctl_lock_in dir; and not __coordctl_at_option' -xa '(__fish_complete_directories (commandline -ct) "Queue directory")'
-complete -c coordctl -n '__coordctl_lock_in opts' -a -- -d 'End of options: the command follows'
+set -l lock_opts '__coordctl_in lock dir opts'
+complete -c coordctl -n '__coordctl_in lock dir; and not __coordctl_at_option' -xa '(__fish_complete_directories (commandline -ct) "Queue directory")'
+complete -c coordctl -n '__coordctl_in lock opts' -a -- -d 'End of options: the command follows'
 complete -c coordctl -n $lock_opts -s h -l help -d 'Print the options of lock and exit'
 complete -c coordctl -n $lock_opts -s s -l shared -d 'Read lock: share with other --shared holders'
 complete -c coordctl -n $lock_opts -l slots -x -a '2 4 8 16' -d 'Semaphore: at most N holders at once (same N for all)'
@@ -131,7 +153,7 @@ complete -c coordctl -n $lock_opts -l no-create -d 'Fail if DIR does not exist'
 complete -c coordctl -n $lock_opts -s q -l quiet -d 'No progress line, no conflict message'
 complete -c coordctl -n $lock_opts -s v -l verbose -d 'Log each change while waiting'
 
-complete -c coordctl -n '__coordctl_lock_in cmd' -xa '(__coordctl_complete_command)'
+complete -c coordctl -n '__coordctl_in lock cmd' -xa '(__coordctl_complete_command)'
 
 # coordctl lease-touch FILE... [--every DUR [--while-pid PID]]
 set -l touch_opts '__coordctl_in_subcommand lease-touch'
@@ -139,3 +161,45 @@ complete -c coordctl -n $touch_opts -xa '(__coordctl_complete_wait_files)'
 complete -c coordctl -n $touch_opts -s h -l help -d 'Print the options of lease-touch and exit'
 complete -c coordctl -n $touch_opts -l every -x -a '1s 5s 10s 30s 1m' -d 'Keep refreshing every DUR until a file is gone'
 complete -c coordctl -n $touch_opts -l while-pid -x -a '(__fish_complete_pids)' -d 'With --every: stop when process PID exits'
+
+# coordctl elect DIR [options] -- CMD [ARGS...], or DIR --leader|--observe [--json]
+set -l elect_opts '__coordctl_in elect dir opts'
+complete -c coordctl -n '__coordctl_in elect dir; and not __coordctl_at_option' -xa '(__fish_complete_directories (commandline -ct) "Election directory")'
+complete -c coordctl -n '__coordctl_in elect opts; and not __coordctl_elect_looks' -a -- -d 'End of options: the command follows'
+complete -c coordctl -n $elect_opts -s h -l help -d 'Print the options of elect and exit'
+complete -c coordctl -n $elect_opts -s c -l command -x -d 'Run STRING with $SHELL -c'
+complete -c coordctl -n $elect_opts -l id -x -d "This candidate's name (default pid@host)"
+complete -c coordctl -n $elect_opts -l ttl -x -a '10s 30s 1m 5m' -d 'Leadership lease across hosts; re-checked every TTL/3 (default 30s)'
+complete -c coordctl -n $elect_opts -l once -d 'Exit 79 when leadership is lost instead of campaigning again'
+complete -c coordctl -n $elect_opts -l kill-after -x -a '1s 5s 10s 30s 1m' -d 'SIGKILL the command tree DUR after SIGTERM (default 10s)'
+complete -c coordctl -n $elect_opts -l leader -d "Print the current leader's id (exit 3 if none)"
+complete -c coordctl -n $elect_opts -l observe -d 'Print a line per leadership change until interrupted'
+complete -c coordctl -n $elect_opts -l json -d 'With --leader or --observe: JSON objects'
+complete -c coordctl -n $elect_opts -l poll -d 'Poll instead of inotify and lock waits (as on network filesystems)'
+complete -c coordctl -n $elect_opts -l poll-interval -x -a '20ms 200ms 1s' -d 'How often to poll (default 200ms)'
+complete -c coordctl -n $elect_opts -s q -l quiet -d 'No progress line while campaigning'
+complete -c coordctl -n $elect_opts -s v -l verbose -d 'Log each change while campaigning'
+complete -c coordctl -n '__coordctl_in elect cmd' -xa '(__coordctl_complete_command)'
+
+# coordctl workers DIR (--tasks N | --task NAME... | --task-file FILE) --capacity K [options] -- CMD {}
+set -l workers_opts '__coordctl_in workers dir opts'
+complete -c coordctl -n '__coordctl_in workers dir; and not __coordctl_at_option' -xa '(__fish_complete_directories (commandline -ct) "Pool directory")'
+complete -c coordctl -n '__coordctl_in workers opts' -a -- -d 'End of options: the command follows ({} is the task name)'
+complete -c coordctl -n $workers_opts -s h -l help -d 'Print the options of workers and exit'
+complete -c coordctl -n $workers_opts -l tasks -x -a '4 8 16 32' -d 'Tasks named 1..N'
+complete -c coordctl -n $workers_opts -l task -x -d 'A task name (repeatable)'
+complete -c coordctl -n $workers_opts -l task-file -r -F -d 'Task names, one per line'
+complete -c coordctl -n $workers_opts -l capacity -x -a '1 2 4 8' -d 'Tasks this worker runs at once'
+complete -c coordctl -n $workers_opts -l retries -x -a '0 1 2 3' -d 'Retry a failing task R times (default 0)'
+complete -c coordctl -n $workers_opts -l restart -d 'Long-running tasks: restart on exit, never finish'
+complete -c coordctl -n $workers_opts -l ttl -x -a '10s 30s 1m 5m' -d 'Lease for other hosts: heartbeat every TTL/3 (default 30s)'
+complete -c coordctl -n $workers_opts -l kill-after -x -a '1s 5s 10s 30s 1m' -d 'SIGKILL a command group DUR after SIGTERM (default 10s)'
+complete -c coordctl -n $workers_opts -l poll -d 'Poll instead of inotify and lock waits (give it on network filesystems)'
+complete -c coordctl -n $workers_opts -l poll-interval -x -a '20ms 200ms 1s' -d 'How often to poll (default 200ms)'
+complete -c coordctl -n '__coordctl_in workers cmd' -xa '(__coordctl_complete_command)'
+
+# coordctl status DIR [--json]
+set -l status_opts '__coordctl_in status dir opts'
+complete -c coordctl -n '__coordctl_in status dir; and not __coordctl_at_option' -xa '(__fish_complete_directories (commandline -ct) "Queue or workers directory")'
+complete -c coordctl -n $status_opts -s h -l help -d 'Print the options of status and exit'
+complete -c coordctl -n $status_opts -l json -d 'JSON with stable field names (see coordctl-protocol(7))'
