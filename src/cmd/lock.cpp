@@ -46,7 +46,7 @@ std::string absolute(const std::string& path) {
     args.push_back(nullptr);
     ::execvp(args[0], args.data());
     int err = errno;
-    throw Error(err == ENOENT ? exit_code::not_found : exit_code::cannot_exec,
+    throw Error(exit_code_for_spawn_errno(err),
                 fmt::format("cannot run command: {}: {}", argv[0], std::strerror(err)));
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <unistd.h>
 
 namespace coordctl {
@@ -66,9 +67,9 @@ std::vector<EntryName> Queue::entries() {
 
 std::uint64_t Queue::last_token(int token_fd) {
     auto text = os::read_small(token_fd, 64);
-    if (auto high = text ? parse_token(*text) : std::nullopt) return *high;
-    // New directory, or the mark was damaged: never go below a token in use.
-    std::uint64_t high = 0;
+    std::uint64_t high = text ? parse_token(*text).value_or(0) : 0;
+    // New directory, or a damaged or lowered mark: never go below a token in
+    // use, or the new entry would sort before the holder and run beside it.
     for (const auto& entry : entries()) high = std::max(high, entry.token);
     return high;
 }
@@ -86,11 +87,17 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
         if (attempt == max_publish_attempts)
             throw Error(exit_code::cant_create, "cannot create wait file: every name taken",
                         dir_.path());
+        if (name.token == std::numeric_limits<std::uint64_t>::max())
+            throw Error(exit_code::cant_create, "cannot create wait file: no token left",
+                        dir_.path_of(token_file));
         record.token = ++name.token;
         fd = dir_.publish(name.str(), format_record(record));
     }
+    // The ticket owns the file before anything else can fail (ENOSPC writing
+    // the mark): it is removed on the way out.
+    auto ticket = std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record));
     os::write_at_start(token_fd.get(), format_token(name.token), dir_.path_of(token_file));
-    return std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record));
+    return ticket;
 }
 
 std::optional<Record> Queue::parse_or_report(const EntryName& entry, int fd) {
@@ -133,7 +140,11 @@ EntryProbe Queue::probe(const EntryName& entry) {
 }
 
 void Queue::remove_stale(const EntryName& entry, const EntryProbe& probe, const std::string& reason) {
-    if (!dir_.unlink_if(entry.str(), probe.id)) return; // someone else removed it first
+    int err = dir_.unlink_if(entry.str(), probe.id);
+    if (err == ENOENT) return; // someone else removed or replaced it first
+    // Not ours to remove (a sticky DIR, a read-only filesystem): say so
+    // rather than judge it stale again and again.
+    if (err != 0) throw Error("cannot remove stale entry", dir_.path_of(entry.str()), err);
     std::string owner = "unknown owner";
     if (probe.record)
         owner = fmt::format("{}@{} ({})", probe.record->pid, probe.record->host,
