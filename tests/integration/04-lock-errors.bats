@@ -194,14 +194,24 @@ open_to_others() {
     [ -z "$(ls -A "$D")" ]
 }
 
-# Runs `lock ARGS` under every descriptor limit from 3 to 24: each run either
-# succeeds (or times out with 75 when the lock is held) or fails with one line
-# "...: Too many open files" and exit 74; never a crash, never a file left.
+# The lowest descriptor limit under which coordctl starts at all (3 for the
+# static binary; a dynamically linked one needs more to load its libraries).
+lowest_descriptor_limit() {
+    local n=3
+    until (ulimit -n "$n" && "$COORDCTL" --version) >/dev/null 2>&1; do n=$((n + 1)); done
+    echo "$n"
+}
+
+# Runs `lock ARGS` under every descriptor limit from the lowest to 24 more:
+# each run either succeeds (or times out with 75 when the lock is held) or
+# fails with one line "...: Too many open files" and exit 74; never a crash,
+# never a file left.
 sweep_descriptor_limits() { # OK_STATUS LOCK ARGS...
-    local ok=$1 n status output before
+    local ok=$1 n status output before lowest
     shift
     before=$(wait_files)
-    for n in $(seq 3 24); do
+    lowest=$(lowest_descriptor_limit)
+    for n in $(seq "$lowest" $((lowest + 24))); do
         status=0
         output=$(ulimit -n "$n" && "$COORDCTL" "$@" 2>&1) || status=$?
         echo "ulimit -n $n: $status: $output"
