@@ -27,7 +27,7 @@ namespace {
     args.push_back(nullptr);
     ::execvp(args[0], args.data());
     int err = errno;
-    throw Error(err == ENOENT ? exit_code::not_found : exit_code::cannot_exec,
+    throw Error(exit_code_for_spawn_errno(err),
                 fmt::format("cannot run command: {}: {}", argv[0], std::strerror(err)));
 }
 

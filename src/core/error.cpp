@@ -28,6 +28,20 @@ int exit_code_for_errno(int err) {
     }
 }
 
+int exit_code_for_spawn_errno(int err) {
+    switch (err) {
+    case ENOENT:
+        return exit_code::not_found;
+    case EMFILE:
+    case ENFILE:
+    case EAGAIN:
+    case ENOMEM:
+        return exit_code::io_error; // our resources ran out, not the command's fault
+    default:
+        return exit_code::cannot_exec;
+    }
+}
+
 namespace {
 std::string join_message(const std::string& what, const std::string& path, const char* reason) {
     std::string msg = what;

@@ -8,6 +8,9 @@ namespace coordctl {
 
 // Exit code for a failed system call, by errno (see coordctl(1), EXIT STATUS).
 int exit_code_for_errno(int err);
+// Exit code when the command could not be started: 127 not found, 74 when
+// coordctl ran out of a resource (EMFILE, EAGAIN...), else 126.
+int exit_code_for_spawn_errno(int err);
 
 class Error : public std::runtime_error {
   public:

@@ -1,6 +1,7 @@
 #include "os/files.hpp"
 
 #include "core/error.hpp"
+#include "core/exit_codes.hpp"
 
 #include <fmt/format.h>
 
@@ -54,6 +55,16 @@ struct flock waiting_range(short type) {
     range.l_start = 1;
     range.l_len = 1;
     return range;
+}
+
+// Every contender must open a wait file to test its lock: one it cannot read
+// would be judged by its age alone, and a long hold taken for stale. So wait
+// files are readable by all whatever the umask (write permission still follows it).
+void readable_by_all(int fd, const std::string& path) {
+    struct stat st;
+    if (::fstat(fd, &st) != 0) throw Error("cannot create wait file", path, errno);
+    if ((st.st_mode & 0444) != 0444 && ::fchmod(fd, (st.st_mode & 07777) | 0444) != 0)
+        throw Error("cannot create wait file", path, errno);
 }
 
 void flock_or_throw(int fd, int op, const std::string& path) {
@@ -157,15 +168,16 @@ std::optional<struct stat> Directory::stat_entry(const std::string& name) const 
     return st;
 }
 
-bool Directory::unlink_if(const std::string& name, FileId expected) const {
+int Directory::unlink_if(const std::string& name, FileId expected) const {
     auto st = stat_entry(name);
-    if (!st || !S_ISREG(st->st_mode) || file_id(*st) != expected) return false;
-    return ::unlinkat(fd_, name.c_str(), 0) == 0;
+    if (!st || !S_ISREG(st->st_mode) || file_id(*st) != expected) return ENOENT;
+    return ::unlinkat(fd_, name.c_str(), 0) == 0 ? 0 : errno;
 }
 
 UniqueFd Directory::publish(const std::string& name, const std::string& content) const {
     UniqueFd fd(::openat(fd_, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666));
     if (fd) {
+        readable_by_all(fd.get(), path_of(name));
         flock_or_throw(fd.get(), LOCK_SH, path_);
         mark_waiting(fd.get(), path_of(name));
         write_all(fd.get(), content, path_of(name));
@@ -181,6 +193,7 @@ UniqueFd Directory::publish(const std::string& name, const std::string& content)
     fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
     if (!fd) throw Error("cannot create wait file", path_of(temp), errno);
     try {
+        readable_by_all(fd.get(), path_of(temp));
         flock_or_throw(fd.get(), LOCK_SH, path_);
         mark_waiting(fd.get(), path_of(name));
         write_all(fd.get(), content, path_of(temp));
@@ -197,11 +210,16 @@ UniqueFd Directory::publish(const std::string& name, const std::string& content)
 }
 
 UniqueFd Directory::open_dotfile(const std::string& name) const {
-    UniqueFd fd(::openat(fd_, name.c_str(), O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
+    // O_NONBLOCK: a FIFO or a leased file put there must not block the open.
+    UniqueFd fd(::openat(fd_, name.c_str(),
+                         O_CREAT | O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0666));
     if (!fd) throw Error("cannot open", path_of(name), errno);
     struct stat st;
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
         throw Error(exit_code_for_errno(EINVAL), "not a regular file", path_of(name));
+    // Another link could be a file anywhere on the filesystem: never write through it.
+    if (st.st_nlink != 1)
+        throw Error(exit_code::cant_create, "refusing a file with other hard links", path_of(name));
     return fd;
 }
 

@@ -55,14 +55,17 @@ class Directory {
     OpenResult open_entry(const std::string& name) const;
     // fstatat without following; nullopt (errno kept) when absent.
     std::optional<struct stat> stat_entry(const std::string& name) const;
-    // Unlinks `name` only if it is still the file `expected`. False if it was not.
-    bool unlink_if(const std::string& name, FileId expected) const;
+    // Unlinks `name` only if it is still the regular file `expected`: 0 when
+    // unlinked, ENOENT when gone or replaced, else unlinkat's errno (EPERM in a
+    // sticky directory, EROFS...).
+    int unlink_if(const std::string& name, FileId expected) const;
 
     // Creates a file that is fully written, share-locked and marked waiting
     // before `name` appears (O_TMPFILE + linkat, else a dot temp file + link). An empty fd
     // if `name` is already taken; throws Error on any other failure.
     UniqueFd publish(const std::string& name, const std::string& content) const;
-    // Opens (creating) a bookkeeping dot file for read and write. Throws Error.
+    // Opens (creating) a bookkeeping dot file for read and write. Throws Error
+    // if it is not a regular file or has other hard links.
     UniqueFd open_dotfile(const std::string& name) const;
 
   private:

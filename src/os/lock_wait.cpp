@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <system_error>
 #include <thread>
 
 namespace coordctl::os {
@@ -38,7 +39,12 @@ void start_detached(std::function<void()> body) {
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    std::thread(std::move(body)).detach();
+    try {
+        std::thread(std::move(body)).detach();
+    } catch (const std::system_error& e) { // EAGAIN: out of threads or memory
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+        throw Error("cannot wait for a lock: cannot start a thread", "", e.code().value());
+    }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 

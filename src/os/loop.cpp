@@ -1,13 +1,32 @@
 #include "os/loop.hpp"
 
+#include "core/error.hpp"
+#include "os/fd.hpp"
+
+#include <sys/eventfd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <utility>
 
 namespace coordctl::os {
 
+namespace {
+// libuv aborts the process when it cannot create its process-wide signal pipe
+// (the first uv_loop_init needs three descriptors): fail cleanly first.
+void check_descriptors_for_loop() {
+    UniqueFd reserved[3];
+    for (auto& fd : reserved) {
+        fd.reset(::eventfd(0, EFD_CLOEXEC));
+        if (!fd) throw Error("cannot start the event loop", "", errno);
+    }
+}
+} // namespace
+
 Loop::Loop() {
-    uv_loop_init(&loop_);
+    check_descriptors_for_loop();
+    if (int rc = uv_loop_init(&loop_); rc != 0) throw Error("cannot start the event loop", "", -rc);
     loop_.data = this;
 }
 
@@ -53,7 +72,9 @@ void Timer::start_repeating(std::chrono::milliseconds every, std::function<void(
 void Timer::stop() { uv_timer_stop(h_); }
 
 SignalWatch::SignalWatch(Loop& loop, int signum, std::function<void(int)> fn) : fn_(std::move(fn)) {
-    uv_signal_init(loop.get(), h_);
+    // The first signal handle of a loop opens its signal pipe: EMFILE is possible.
+    if (int rc = uv_signal_init(loop.get(), h_); rc != 0)
+        throw Error("cannot watch signals", "", -rc);
     uv_signal_start(
         h_,
         [](uv_signal_t* h, int sig) {
@@ -98,7 +119,7 @@ void FileWatch::stop() {
 }
 
 ReadableWatch::ReadableWatch(Loop& loop, int fd, std::function<void()> fn) : fn_(std::move(fn)) {
-    uv_poll_init(loop.get(), h_, fd);
+    if (int rc = uv_poll_init(loop.get(), h_, fd); rc != 0) throw Error("cannot watch", "", -rc);
     uv_poll_start(
         h_, UV_READABLE,
         [](uv_poll_t* h, int, int) {

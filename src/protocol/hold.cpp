@@ -60,7 +60,7 @@ void Hold::start() {
     if (err != 0) {
         fmt::print(stderr, "coordctl: cannot run command: {}: {}\n", options_.child.argv[0],
                    std::strerror(err));
-        return finish(err == ENOENT ? exit_code::not_found : exit_code::cannot_exec);
+        return finish(exit_code_for_spawn_errno(err));
     }
     watch_own_file();
     heartbeat_.start_repeating(Duration(ticket_.record().ttl_ms / 3), [this] { heartbeat(); });

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <unistd.h>
 
 namespace coordctl {
@@ -81,9 +82,9 @@ std::vector<EntryName> Queue::entries() {
 
 std::uint64_t Queue::last_token(int token_fd) {
     auto text = os::read_small(token_fd, 64);
-    if (auto high = text ? parse_token(*text) : std::nullopt) return *high;
-    // New directory, or the mark was damaged: never go below a token in use.
-    std::uint64_t high = 0;
+    std::uint64_t high = text ? parse_token(*text).value_or(0) : 0;
+    // New directory, or a damaged or lowered mark: never go below a token in
+    // use, or the new entry would sort before the holder and run beside it.
     for (const auto& entry : entries()) high = std::max(high, entry.token);
     return high;
 }
@@ -111,13 +112,18 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
         if (attempt == max_publish_attempts)
             throw Error(exit_code::cant_create, "cannot create wait file: every name taken",
                         dir_.path());
+        if (name.token == std::numeric_limits<std::uint64_t>::max())
+            throw Error(exit_code::cant_create, "cannot create wait file: no token left",
+                        dir_.path_of(token_file));
         record.token = ++name.token;
         auto text = format_record(record);
         held = held_ms_slot(text);
         fd = dir_.publish(name.str(), text);
     }
-    os::write_at_start(tokens, format_token(name.token), dir_.path_of(token_file));
+    // The ticket owns the file before anything else can fail (ENOSPC writing
+    // the mark): it is removed on the way out.
     auto ticket = std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record), held);
+    os::write_at_start(tokens, format_token(name.token), dir_.path_of(token_file));
     if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt);
     return ticket;
 }
@@ -143,7 +149,7 @@ void Queue::find_holders_to_follow(Ticket& ticket, bool preempt) {
 
 void Queue::evict(Ticket& ticket, const EntryName& holder) {
     auto probe = this->probe(holder);
-    if (!probe.exists || !dir_.unlink_if(holder.str(), probe.id)) return;
+    if (!probe.exists || dir_.unlink_if(holder.str(), probe.id) != 0) return;
     auto record = probe.fd ? parse_or_report(holder, probe.fd.get()) : std::nullopt;
     fmt::print(stderr, "coordctl: preempting {} held by {}\n", dir_.path_of(holder.str()),
                describe_owner(record));
@@ -204,7 +210,11 @@ EntryProbe Queue::probe(const EntryName& entry) {
 }
 
 void Queue::remove_stale(const EntryName& entry, const EntryProbe& probe, const std::string& reason) {
-    if (!dir_.unlink_if(entry.str(), probe.id)) return; // someone else removed it first
+    int err = dir_.unlink_if(entry.str(), probe.id);
+    if (err == ENOENT) return; // someone else removed or replaced it first
+    // Not ours to remove (a sticky DIR, a read-only filesystem): say so
+    // rather than judge it stale again and again.
+    if (err != 0) throw Error("cannot remove stale entry", dir_.path_of(entry.str()), err);
     fmt::print(stderr, "coordctl: warning: removed stale entry {} of {}, age {}: {}\n",
                dir_.path_of(entry.str()), describe_owner(probe.record),
                format_duration(probe.facts.heartbeat_age), reason);

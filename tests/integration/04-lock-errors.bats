@@ -126,3 +126,111 @@ open_to_others() {
     [[ $output == "coordctl: cannot write: $D/1-"*"-x: No space left on device" ]]
     [ "$left" = keep-filler ]
 }
+
+@test "a read-only filesystem where DIR must be created: exit 73" {
+    mkdir -p "$T/ro"
+    mount -t tmpfs -o ro,size=1m tmpfs "$T/ro"
+    run "$COORDCTL" lock "$T/ro/q" -- true
+    umount "$T/ro"
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot create directory: $T/ro/q: Read-only file system" ]
+}
+
+@test "a queue on a filesystem remounted read-only: exit 73, nothing left behind" {
+    mkdir -p "$D"
+    mount -t tmpfs -o size=1m tmpfs "$D"
+    "$COORDCTL" lock "$D" -- true
+    mount -o remount,ro "$D"
+    run "$COORDCTL" lock "$D" -- true
+    local left
+    left=$(ls -A "$D")
+    umount "$D"
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot open: $D/.token: Read-only file system" ]
+    [ "$left" = .token ]
+}
+
+@test "no space left for the token mark after the wait file: exit 73, the wait file removed" {
+    mkdir -p "$D"
+    # One page: the wait file's record takes it, the new mark finds none.
+    mount -t tmpfs -o size=4k tmpfs "$D"
+    run "$COORDCTL" lock "$D" -- echo ran
+    local left
+    left=$(ls -A "$D")
+    umount "$D"
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot write: $D/.token: No space left on device" ]
+    [ "$left" = .token ]
+}
+
+@test "no inode left for the wait file: exit 73, nothing left behind" {
+    mkdir -p "$D"
+    mount -t tmpfs -o size=1m,nr_inodes=2 tmpfs "$D"
+    run "$COORDCTL" lock "$D" -- echo ran
+    local left
+    left=$(ls -A "$D")
+    umount "$D"
+    [ "$status" -eq 73 ]
+    [[ $output == "coordctl: cannot create wait file: $D/1-00000000000000000001-x: No space left on device" ]]
+    [ "$left" = .token ]
+}
+
+@test "a token mark another user cannot write: exit 77, nothing left behind" {
+    mkdir -m 777 -p "$D"
+    "$COORDCTL" lock "$D" -- true
+    open_to_others
+    run as_nobody "$COORDCTL" lock "$D" -- true
+    [ "$status" -eq 77 ]
+    [ "$output" = "coordctl: cannot open: $D/.token: Permission denied" ]
+    [ "$(ls -A "$D")" = .token ]
+}
+
+@test "a DIR the user cannot read: exit 77" {
+    mkdir -m 333 -p "$D"
+    open_to_others
+    run as_nobody "$COORDCTL" lock "$D" -- true
+    [ "$status" -eq 77 ]
+    [ "$output" = "coordctl: cannot open directory: $D: Permission denied" ]
+    [ -z "$(ls -A "$D")" ]
+}
+
+# The lowest descriptor limit under which coordctl starts at all (3 for the
+# static binary; a dynamically linked one needs more to load its libraries).
+lowest_descriptor_limit() {
+    local n=3
+    until (ulimit -n "$n" && "$COORDCTL" --version) >/dev/null 2>&1; do n=$((n + 1)); done
+    echo "$n"
+}
+
+# Runs `lock ARGS` under every descriptor limit from the lowest to 24 more:
+# each run either succeeds (or times out with 75 when the lock is held) or
+# fails with one line "...: Too many open files" and exit 74; never a crash,
+# never a file left.
+sweep_descriptor_limits() { # OK_STATUS LOCK ARGS...
+    local ok=$1 n status output before lowest
+    shift
+    before=$(wait_files)
+    lowest=$(lowest_descriptor_limit)
+    for n in $(seq "$lowest" $((lowest + 24))); do
+        status=0
+        output=$(ulimit -n "$n" && "$COORDCTL" "$@" 2>&1) || status=$?
+        echo "ulimit -n $n: $status: $output"
+        if [ "$status" -eq 74 ]; then
+            [[ $output == "coordctl: "*": Too many open files" ]]
+            [ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+        else
+            [ "$status" -eq "$ok" ]
+        fi
+        [ "$(wait_files)" -eq "$before" ]
+    done
+}
+
+@test "out of file descriptors (EMFILE) at every step: exit 74 with one line, no wait file left" {
+    sweep_descriptor_limits 0 lock "$D" -- true
+    [ "$(wait_files)" -eq 0 ]
+    # The waiting path needs more descriptors (the lock waiter's).
+    hold_gate h
+    sweep_descriptor_limits 75 lock -w 0.1 "$D" -- true
+    has_wait_files 1
+    gate_open h
+}

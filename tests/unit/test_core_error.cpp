@@ -11,6 +11,7 @@
 
 using coordctl::Error;
 using coordctl::exit_code_for_errno;
+using coordctl::exit_code_for_spawn_errno;
 namespace exit_code = coordctl::exit_code;
 
 TEST_CASE("exit_code_for_errno: permission problems are 77") {
@@ -34,6 +35,18 @@ TEST_CASE("exit_code_for_errno: any other error is an I/O error, 74") {
         CHECK(exit_code_for_errno(err) == 74);
     }
     CHECK(exit_code::io_error == 74);
+}
+
+TEST_CASE("exit_code_for_spawn_errno: 127 not found, 74 out of resources, else 126") {
+    CHECK(exit_code_for_spawn_errno(ENOENT) == 127);
+    for (int err : {EMFILE, ENFILE, EAGAIN, ENOMEM}) {
+        CAPTURE(std::string(std::strerror(err)));
+        CHECK(exit_code_for_spawn_errno(err) == 74);
+    }
+    for (int err : {EACCES, ENOEXEC, EPERM, EISDIR, ENOTDIR, ELOOP, ETXTBSY}) {
+        CAPTURE(std::string(std::strerror(err)));
+        CHECK(exit_code_for_spawn_errno(err) == 126);
+    }
 }
 
 TEST_CASE("Error from errno: message and exit code") {

@@ -1,0 +1,261 @@
+#!/usr/bin/env bats
+# A hostile or damaged DIR: symlinks, hard links, FIFOs, directories and
+# garbage named like wait files, unreadable files, other users' files, a
+# tampered token mark, DIR itself a symlink. Nothing is followed, nothing
+# outside DIR is written or removed, nothing blocks forever or crashes, and
+# coordctl only unlinks regular files in DIR that it created or proved stale.
+
+load helpers
+
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# Lets other users traverse the test's temporary directory and its parents.
+open_to_others() {
+    local dir=$T
+    while [[ $dir != / ]]; do
+        chmod o+x "$dir"
+        dir=$(dirname "$dir")
+    done
+}
+
+# The record of a coordctl on this host whose process is gone.
+dead_record() { # TOKEN
+    local pid
+    pid=$(sh -c 'echo $$')
+    printf '{"version":1,"token":%s,"mode":"exclusive","pid":%s,"host":"%s","boot_id":"%s","pid_start":1,"created_ms":1,"ttl_ms":30000,"command":["gone"],"label":""}\n' \
+        "$1" "$pid" "$(uname -n)" "$(cat /proc/sys/kernel/random/boot_id)"
+}
+
+name_of() { printf '1-%020d-x' "$1"; }
+
+@test "symlinks named like wait files are never followed, opened or removed" {
+    mkdir -p "$D"
+    echo garbage >"$T/outside"
+    touch -d '1 hour ago' "$T/outside"
+    mkfifo "$T/outside-fifo"
+    mkdir "$T/outside-dir"
+    ln -s "$T/outside" "$D/$(name_of 1)"
+    ln -s "$T/outside-fifo" "$D/$(name_of 2)"
+    ln -s "$T/outside-dir" "$D/$(name_of 3)"
+    ln -s "$T/nowhere" "$D/$(name_of 4)"
+    run timeout -s KILL 20 "$COORDCTL" lock -w 10 "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    [ "$(cat "$T/outside")" = garbage ]
+    [ -z "$(find "$T/outside" -newermt '10 minutes ago')" ]
+    for i in 1 2 3 4; do [ -L "$D/$(name_of $i)" ]; done
+    rm "$D"/1-*
+}
+
+@test "a hard link to a file outside DIR: the outside file is never written or removed" {
+    mkdir -p "$D"
+    echo garbage >"$T/outside"
+    touch -d '1 hour ago' "$T/outside"
+    ln "$T/outside" "$D/$(name_of 1)"
+    run "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [[ $output == *"removed stale entry $D/$(name_of 1)"* ]]
+    [ "${lines[-1]}" = ran ]
+    # Only the name inside DIR went; the file itself is untouched.
+    [ "$(cat "$T/outside")" = garbage ]
+    [ "$(stat -c %h "$T/outside")" -eq 1 ]
+}
+
+@test "a hard link to the holder's wait file is waited for, then removed as stale" {
+    hold_gate h
+    local holder_file
+    holder_file=$(ls "$D")
+    ln "$D/$holder_file" "$D/$(name_of 2)"
+    run "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    bg "$COORDCTL" lock -q "$D" -- sh -c "echo waiter >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 3
+    gate_open h
+    wait_for "the waiter to run" file_has_line "$T/log" waiter
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h waiter " ]
+    wait_for "the queue to empty" has_wait_files 0
+}
+
+@test "FIFOs and directories named like wait files never block the queue and are left alone" {
+    mkdir -p "$D"
+    mkfifo "$D/$(name_of 1)"
+    mkdir "$D/$(name_of 2)"
+    hold_gate h
+    bg "$COORDCTL" lock -q "$D" -- sh -c "echo waiter >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 4
+    gate_open h
+    wait_for "the waiter to run" file_has_line "$T/log" waiter
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h waiter " ]
+    [ -p "$D/$(name_of 1)" ]
+    [ -d "$D/$(name_of 2)" ]
+    rm "$D/$(name_of 1)"
+    rmdir "$D/$(name_of 2)"
+}
+
+# Fills $D/NAME with one kind of damaged content.
+damaged_file() { # KIND NAME
+    case $1 in
+    empty) : >"$D/$2" ;;
+    text) echo 'not json at all' >"$D/$2" ;;
+    binary) head -c 4096 /dev/urandom >"$D/$2" ;;
+    nested) head -c 60000 /dev/zero | tr '\0' '[' >"$D/$2" ;;
+    huge-json) printf '{"version":1,"label":"%s"}' "$(head -c 2000000 /dev/zero | tr '\0' a)" >"$D/$2" ;;
+    sparse) truncate -s 10G "$D/$2" ;;
+    wrong-types) echo '{"version":"1","token":-1,"pid":"x","mode":7}' >"$D/$2" ;;
+    esac
+}
+
+@test "garbage, binary, nested, huge and sparse wait files: an old one is stale, a fresh one is waited for" {
+    mkdir -p "$D"
+    local kind
+    for kind in empty text binary nested huge-json sparse wrong-types; do
+        damaged_file "$kind" "$(name_of 1)"
+        run timeout -s KILL 20 "$COORDCTL" lock -n "$D" -- echo ran
+        echo "fresh $kind: $status $output"
+        [ "$status" -eq 75 ]
+        [ -f "$D/$(name_of 1)" ]
+        touch -d '1 hour ago' "$D/$(name_of 1)"
+        run timeout -s KILL 20 "$COORDCTL" lock -w 10 "$D" -- echo ran
+        echo "old $kind: $status $output"
+        [ "$status" -eq 0 ]
+        [[ $output == *"unreadable wait file"* ]]
+        [[ $output == *"removed stale entry $D/$(name_of 1)"* ]]
+        [ "${lines[-1]}" = ran ]
+        [ ! -e "$D/$(name_of 1)" ]
+    done
+}
+
+@test "an unreadable wait file (mode 000) is judged by its age by a user who cannot read it" {
+    mkdir -m 777 -p "$D"
+    open_to_others
+    echo '{}' >"$D/$(name_of 1)"
+    chmod 000 "$D/$(name_of 1)"
+    run as_nobody "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    [ -f "$D/$(name_of 1)" ]
+    touch -d '1 hour ago' "$D/$(name_of 1)"
+    run as_nobody timeout -s KILL 20 "$COORDCTL" lock -w 10 "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [[ $output == *"removed stale entry $D/$(name_of 1) of an unknown owner"* ]]
+    [ "${lines[-1]}" = ran ]
+}
+
+@test "a live holder's wait file is readable by other users whatever its umask: a long hold is never taken for stale" {
+    mkdir -m 777 -p "$D"
+    open_to_others
+    "$COORDCTL" lock "$D" -- true
+    chmod 666 "$D/.token"
+    umask 077
+    hold_gate h
+    umask 022
+    local file
+    file=$(ls "$D")
+    [ "$(stat -c %a "$D/$file")" = 644 ]
+    # As if it had held for an hour: another user must still see its lock.
+    touch -d '1 hour ago' "$D/$file"
+    run as_nobody "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    [ -f "$D/$file" ]
+    gate_open h
+    wait_for "the holder to finish" has_wait_files 0
+}
+
+@test "a stale entry another user owns in a sticky DIR: one clear line (77), no spinning, nothing of ours left" {
+    mkdir -m 1777 -p "$D"
+    open_to_others
+    dead_record 1 >"$D/$(name_of 1)"
+    run as_nobody timeout -s KILL 20 "$COORDCTL" lock -w 10 "$D" -- echo ran
+    [ "$status" -eq 77 ]
+    [ "$output" = "coordctl: cannot remove stale entry: $D/$(name_of 1): Operation not permitted" ]
+    [ "$(ls "$D")" = "$(name_of 1)" ]
+    # Its owner's user can remove it, and does.
+    run "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [[ $output == *"removed stale entry $D/$(name_of 1) of "*"(gone)"* ]]
+}
+
+@test "DIR a symlink to a queue: refused, with --no-create and a trailing slash too, nothing created in the target" {
+    mkdir "$T/real"
+    ln -s "$T/real" "$D"
+    local args
+    for args in "$D" "$D/" "--no-create $D" "--no-create $D//"; do
+        run "$COORDCTL" lock $args -- echo ran
+        [ "$status" -eq 73 ]
+        [ "$output" = "coordctl: refusing to use a symbolic link as the queue directory: ${D}" ]
+    done
+    [ -z "$(ls -A "$T/real")" ]
+    rm "$D"
+}
+
+@test "a token mark that is a symlink, a hard link, a FIFO or a directory: one line, nothing written outside DIR" {
+    mkdir -p "$D"
+    echo precious >"$T/outside"
+    ln -s "$T/outside" "$D/.token"
+    run timeout -s KILL 20 "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot open: $D/.token: Too many levels of symbolic links" ]
+    rm "$D/.token"
+    ln "$T/outside" "$D/.token"
+    run timeout -s KILL 20 "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: refusing a file with other hard links: $D/.token" ]
+    [ "$(cat "$T/outside")" = precious ]
+    rm "$D/.token"
+    mkfifo "$D/.token"
+    run timeout -s KILL 20 "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 74 ]
+    [ "$output" = "coordctl: not a regular file: $D/.token" ]
+    rm "$D/.token"
+    mkdir "$D/.token"
+    run timeout -s KILL 20 "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot open: $D/.token: Is a directory" ]
+    rmdir "$D/.token"
+    [ -z "$(ls -A "$D")" ]
+}
+
+@test "a lowered token mark never lets a newcomer sort before the holder" {
+    "$COORDCTL" lock "$D" -- true
+    "$COORDCTL" lock "$D" -- true
+    hold_gate h
+    echo 00000000000000000000 >"$D/.token"
+    run "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    bg "$COORDCTL" lock -q "$D" -- sh -c "echo waiter-\$COORDCTL_TOKEN >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 2
+    gate_open h
+    wait_for "the waiter to run" file_has_line "$T/log" waiter-5
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h waiter-5 " ]
+}
+
+@test "no token left (a mark or a name at the largest token): one line, nothing left behind" {
+    mkdir -p "$D"
+    echo 18446744073709551615 >"$D/.token"
+    run "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot create wait file: no token left: $D/.token" ]
+    echo garbage >"$D/.token"
+    dead_record 18446744073709551615 >"$D/1-18446744073709551615-x"
+    run "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot create wait file: no token left: $D/.token" ]
+    [ "$(ls "$D")" = 1-18446744073709551615-x ]
+    rm "$D/1-18446744073709551615-x"
+}
+
+@test "names that only look like wait files are not part of the queue and are left alone" {
+    mkdir -p "$D"
+    local names=(1-00000000000000000000-x 1-99999999999999999999-x 2-00000000000000000001-x
+        1-00000000000000000001-y 1-00000000000000000001-x.tmp 1-000000000000000000001-x
+        1-0000000000000000000a-x 1_00000000000000000001-x)
+    local name
+    for name in "${names[@]}"; do
+        echo garbage >"$D/$name"
+        touch -d '1 hour ago' "$D/$name"
+    done
+    run "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    for name in "${names[@]}"; do [ "$(cat "$D/$name")" = garbage ]; done
+    rm "${names[@]/#/$D/}"
+}
