@@ -126,7 +126,8 @@ int observe(const ElectOptions& o) {
         if (probe.fd) leader_change.start(probe.fd.get(), kind, look);
     };
     Duration every = o.poll_interval.empty() ? Duration(200) : parse_duration_option("--poll-interval", o.poll_interval);
-    dir_watch.start(queue.dir().path(), every, o.poll, look);
+    bool poll = o.poll || os::is_network_filesystem(queue.dir().fd());
+    dir_watch.start(queue.dir().path(), every, poll, look);
     os::SignalWatch interrupt(loop, SIGINT, [&](int) { loop.stop(); });
     os::SignalWatch terminate(loop, SIGTERM, [&](int) { loop.stop(); });
     look();

@@ -42,7 +42,9 @@ std::vector<StatusFacts> gather(Queue& queue) {
 
 std::vector<TaskRow> gather_tasks(const std::string& dir) {
     auto tasks = os::Directory::open(dir + "/tasks", false);
-    auto state = os::Directory::open(dir + "/state", true);
+    std::optional<os::Directory> state; // a fresh pool has no state/ yet: status only looks
+    struct stat st;
+    if (::lstat((dir + "/state").c_str(), &st) == 0) state.emplace(os::Directory::open(dir + "/state", false));
     auto names = tasks.subdirectories();
     std::sort(names.begin(), names.end());
     std::vector<TaskRow> rows;
@@ -50,7 +52,7 @@ std::vector<TaskRow> gather_tasks(const std::string& dir) {
         TaskRow row;
         row.task = task;
         row.state = "pending";
-        if (auto result = read_task_result(state, task)) {
+        if (auto result = state ? read_task_result(*state, task) : std::nullopt) {
             row.state = result->done ? "done" : "failed";
             row.pid = result->pid;
             row.host = result->host;

@@ -65,6 +65,7 @@ class Worker {
           root_(os::Directory::open(o.dir, true)),
           tasks_dir_(os::Directory::open(o.dir + "/tasks", true)),
           state_(os::Directory::open(o.dir + "/state", true)), soon_(loop) {
+        options_.poll = options_.poll || os::is_network_filesystem(root_.fd());
         for (const auto& task : tasks_) os::Directory::open(o.dir + "/tasks/" + task, true);
         // Workers started together begin at different tasks.
         std::rotate(tasks_.begin(), tasks_.begin() + ::getpid() % tasks_.size(), tasks_.end());

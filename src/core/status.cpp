@@ -27,7 +27,9 @@ StatusRow row_of(const StatusFacts& f, std::size_t position) {
     row.priority = f.entry.priority == Priority::cut ? "cut" : "normal";
     row.mode = std::string(mode_name(f.entry.mode));
     row.slots = f.entry.slots;
-    row.state = f.waiting ? "waiting" : "held";
+    // A dead owner's locks and waiting mark are gone with it: neither held nor waiting.
+    bool stale = f.verdict.liveness == Liveness::stale;
+    row.state = stale ? "stale" : f.waiting ? "waiting" : "held";
     row.heartbeat_age_ms = f.heartbeat_age.count();
     row.alive = f.verdict.liveness != Liveness::stale;
     row.liveness = liveness_text(f.verdict);

@@ -39,6 +39,7 @@ load helpers
     run "$COORDCTL" status --json "$D"
     [ "$(echo "$output" | jq -r '.entries[1].alive')" = false ]
     [ "$(echo "$output" | jq -r '.entries[1].liveness')" = "stale: its process is gone" ]
+    [ "$(echo "$output" | jq -r '.entries[1].state')" = stale ]
     run "$COORDCTL" status "$D"
     [[ ${lines[2]} == *"stale: its process is gone"* ]]
     # status only looks: the stale entry is still there
