@@ -5,7 +5,6 @@
 #include "core/exit_codes.hpp"
 #include "os/loop.hpp"
 #include "os/process.hpp"
-#include "os/terminal.hpp"
 #include "protocol/hold.hpp"
 #include "protocol/progress.hpp"
 #include "protocol/reentry.hpp"
@@ -14,31 +13,12 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <csignal>
-#include <cstdlib>
 #include <cstring>
 #include <unistd.h>
 
 namespace coordctl {
 
 namespace {
-
-// Signals forwarded to the command while held (SPEC §3). While waiting, all
-// but SIGWINCH cancel the wait.
-constexpr int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-
-std::vector<std::string> command_argv(const LockOptions& o) {
-    if (o.shell_command.empty()) return o.command;
-    const char* shell = std::getenv("SHELL");
-    return {shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", o.shell_command};
-}
-
-std::string absolute(const std::string& path) {
-    if (!path.empty() && path[0] == '/') return path;
-    char cwd[4096];
-    if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
-    return std::string(cwd) + "/" + path;
-}
 
 [[noreturn]] void exec_in_place(const std::vector<std::string>& argv) {
     std::vector<char*> args;
@@ -64,7 +44,7 @@ class LockSession {
         else wait.timeout = o_.timeout;
         waiter_.emplace(loop_, queue_, *ticket_, wait, progress_,
                         [this](WaitOutcome outcome) { on_wait_done(outcome); });
-        for (int sig : handled_signals)
+        for (int sig : forwarded_signals)
             signals_.push_back(std::make_unique<os::SignalWatch>(loop_, sig, [this](int s) { on_signal(s); }));
         waiter_->start();
         loop_.run();
@@ -93,20 +73,15 @@ class LockSession {
         hold.child.argv = argv_;
         hold.child.kill_with_parent = o_.orphan_kill;
         hold.child.env = child_environment({{"COORDCTL_TOKEN", std::to_string(ticket_->name().token)},
-                                            {"COORDCTL_DIR", absolute(queue_.dir().path())},
-                                            {"COORDCTL_WAIT_FILE", absolute(ticket_->path())}});
+                                            {"COORDCTL_DIR", absolute_path(queue_.dir().path())},
+                                            {"COORDCTL_WAIT_FILE", absolute_path(ticket_->path())}});
         hold.kill_after = o_.kill_after;
         hold_.emplace(loop_, *ticket_, std::move(hold), [this](int code) { end(code); });
         hold_->start();
     }
 
     void on_signal(int sig) {
-        if (hold_) {
-            // A terminal already sent its ^C/^\ and resizes to the command itself.
-            bool from_terminal = sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH;
-            if (!(from_terminal && os::in_terminal_foreground())) hold_->forward(sig);
-            return;
-        }
+        if (hold_) return hold_->relay(sig);
         if (sig == SIGWINCH) return;
         waiter_->stop();
         progress_.finish();
@@ -136,7 +111,7 @@ class LockSession {
 } // namespace
 
 int run_lock(const LockOptions& o) {
-    auto argv = command_argv(o);
+    auto argv = command_argv(o.command);
     Queue queue = Queue::open(o.dir, !o.no_create);
     if (inside_hold_of(queue.dir())) exec_in_place(argv);
     os::become_subreaper();
@@ -147,11 +122,7 @@ int run_lock(const LockOptions& o) {
         code = session.run();
         sig = session.fatal_signal();
     }
-    if (sig != 0) {
-        // Cancelled by a signal: die of it, as the caller expects.
-        std::signal(sig, SIG_DFL);
-        ::raise(sig);
-    }
+    die_of_signal(sig); // cancelled by a signal: die of it, as the caller expects
     return code;
 }
 
@@ -162,8 +133,8 @@ void add_lock_command(CLI::App& app, std::function<int()>& run) {
     auto kill_after = std::make_shared<std::string>();
     auto orphan = std::make_shared<std::string>("keep");
     cmd->add_option("DIR", o->dir, "Queue directory (created if missing)")->required();
-    cmd->add_option("CMD", o->command, "Command and arguments (after --)");
-    auto* c = cmd->add_option("-c,--command", o->shell_command, "Run STRING with $SHELL -c");
+    cmd->add_option("CMD", o->command.command, "Command and arguments (after --)");
+    auto* c = cmd->add_option("-c,--command", o->command.shell_command, "Run STRING with $SHELL -c");
     auto* n = cmd->add_flag("-n,--nonblock", o->nonblock, "Fail (exit 75) instead of waiting");
     auto* w = cmd->add_option("-w,--timeout", *timeout, "Give up (exit 75) after DUR")->type_name("DUR");
     n->excludes(w);
@@ -185,10 +156,7 @@ void add_lock_command(CLI::App& app, std::function<int()>& run) {
         if (!timeout->empty()) o->timeout = parse_duration_option("--timeout", *timeout);
         if (!kill_after->empty()) o->kill_after = parse_duration_option("--kill-after", *kill_after);
         o->orphan_kill = *orphan == "kill";
-        if (o->command.empty() == o->shell_command.empty())
-            throw UsageError(o->command.empty() ? "a command is required: lock DIR -- CMD, or -c STRING"
-                                                : "--command and a command after -- exclude each other",
-                             "lock");
+        require_one_command(o->command, "lock");
         return run_lock(*o);
     };
 }

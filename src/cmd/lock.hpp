@@ -1,6 +1,7 @@
 // coordctl lock: run a command while holding a fair, crash-safe lock.
 #pragma once
 
+#include "cmd/child_command.hpp"
 #include "core/duration.hpp"
 
 #include <CLI/CLI.hpp>
@@ -14,8 +15,7 @@ namespace coordctl {
 
 struct LockOptions {
     std::string dir;
-    std::vector<std::string> command;
-    std::string shell_command; // -c
+    CommandOptions command;
     bool nonblock = false;
     std::optional<Duration> timeout;
     int conflict_exit_code = 75;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 namespace coordctl::os {
@@ -186,6 +187,32 @@ std::optional<std::string> read_small(int fd, std::size_t max) {
 
 void write_at_start(int fd, const std::string& text, const std::string& path) {
     write_all(fd, text, path);
+}
+
+bool on_network_filesystem(const std::string& path) {
+    // Magic numbers from <linux/magic.h> and the filesystems' own headers.
+    constexpr unsigned long network[] = {
+        0x6969,     // NFS
+        0x517B,     // SMB
+        0xFF534D42, // CIFS
+        0xFE534D42, // SMB2
+        0x00C36400, // Ceph
+        0x65735546, // FUSE
+        0x01021997, // 9p
+        0x5346414F, // AFS
+        0x6B414653, // kAFS
+        0x0BD00BD0, // Lustre
+        0x01161970, // GFS2
+        0x7461636F, // OCFS2
+        0x73757245, // Coda
+        0x564C,     // NCP
+    };
+    struct statfs fs;
+    if (::statfs(path.c_str(), &fs) != 0) return false;
+    auto type = static_cast<unsigned long>(fs.f_type) & 0xFFFFFFFFUL;
+    for (unsigned long magic : network)
+        if (type == magic) return true;
+    return false;
 }
 
 std::chrono::milliseconds mtime_age(const struct stat& st) {

@@ -79,6 +79,10 @@ void unlock(int fd);
 std::optional<std::string> read_small(int fd, std::size_t max);
 void write_at_start(int fd, const std::string& text, const std::string& path); // throws Error
 
+// True if `path` is on a filesystem where inotify does not see other hosts'
+// changes (NFS, CIFS/SMB, Ceph, FUSE, 9p, AFS, Lustre...), judged by statfs.
+bool on_network_filesystem(const std::string& path);
+
 // Wall-clock age of a file's mtime.
 std::chrono::milliseconds mtime_age(const struct stat& st);
 std::int64_t now_unix_ms();

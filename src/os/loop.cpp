@@ -1,5 +1,7 @@
 #include "os/loop.hpp"
 
+#include "os/files.hpp"
+
 #include <cstdio>
 #include <memory>
 #include <utility>
@@ -34,7 +36,7 @@ void Timer::start(std::chrono::milliseconds after, std::function<void()> fn) {
     uv_timer_start(
         h_,
         [](uv_timer_t* h) {
-            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, self->fn_);
+            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, std::function<void()>(self->fn_));
         },
         static_cast<uint64_t>(after.count() < 0 ? 0 : after.count()), 0);
 }
@@ -45,7 +47,7 @@ void Timer::start_repeating(std::chrono::milliseconds every, std::function<void(
     uv_timer_start(
         h_,
         [](uv_timer_t* h) {
-            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, self->fn_);
+            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, std::function<void()>(self->fn_));
         },
         ms, ms);
 }
@@ -68,7 +70,8 @@ struct FileWatch::Event : Handle<uv_fs_event_t> {
         return uv_fs_event_start(
             h_,
             [](uv_fs_event_t* h, const char*, int, int) {
-                if (auto* self = owner<Event>(h)) Loop::call(h->loop, self->watch_->fn_);
+                if (auto* self = owner<Event>(h))
+                    Loop::call(h->loop, std::function<void()>(self->watch_->fn_));
             },
             path.c_str(), 0);
     }
@@ -83,12 +86,16 @@ bool FileWatch::start(const std::string& path, std::chrono::milliseconds poll_ev
                       std::function<void()> fn) {
     stop();
     fn_ = std::move(fn);
-    if (!force_poll) {
+    // inotify does not see other hosts' changes on a network filesystem.
+    if (!force_poll && !on_network_filesystem(path)) {
         event_ = std::make_unique<Event>(loop_, this);
         if (event_->start(path) == 0) return true;
         event_.reset(); // EMFILE/ENOSPC from inotify limits: poll instead
     }
-    poll_.start_repeating(poll_every, [this] { fn_(); });
+    poll_.start_repeating(poll_every, [this] {
+        auto fn = fn_; // the callback may restart this watch
+        fn();
+    });
     return false;
 }
 

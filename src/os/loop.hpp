@@ -1,5 +1,5 @@
 // Thin owners of libuv handles: each closes its handle when destroyed.
-// Callbacks run on the loop thread.
+// Callbacks run on the loop thread, and may restart or stop their own handle.
 #pragma once
 
 #include <uv.h>
@@ -82,7 +82,7 @@ class SignalWatch : Handle<uv_signal_t> {
 
 // Reports that a file may have changed (content, attributes, unlinked,
 // renamed): inotify through libuv, or polling when inotify is not available
-// (no instance or watch left) or not trustworthy (network filesystem).
+// (no instance or watch left) or not trustworthy (network filesystem, by statfs).
 class FileWatch {
   public:
     explicit FileWatch(Loop& loop);

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
+#include "os/terminal.hpp"
 
 #include <fmt/format.h>
 
@@ -40,13 +41,7 @@ Hold::Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<vo
       watch_(loop), watch_upgrade_(loop), kill_timer_(loop), stopping_(loop) {}
 
 void Hold::start() {
-    // A second open file description on our wait file, share-locked and
-    // inherited by the child: it keeps the entry alive if we die first.
-    os::UniqueFd inherited(::open(fmt::format("/proc/self/fd/{}", ticket_.fd()).c_str(),
-                                  O_RDONLY | O_CLOEXEC));
-    if (!inherited) throw Error("cannot reopen wait file", ticket_.path(), errno);
-    os::lock_shared(inherited.get(), ticket_.path());
-    ::fcntl(inherited.get(), F_SETFD, 0);
+    os::UniqueFd inherited = options_.child_keeps_entry ? lock_for_child() : os::UniqueFd();
     int err = child_.spawn(options_.child, [this](int code) { on_child_exit(code); });
     inherited.reset();
     if (err != 0) {
@@ -55,6 +50,17 @@ void Hold::start() {
         return finish(err == ENOENT ? exit_code::not_found : exit_code::cannot_exec);
     }
     watch_own_file();
+}
+
+// A second open file description on our wait file, share-locked and
+// inherited by the child: it keeps the entry alive if we die first.
+os::UniqueFd Hold::lock_for_child() {
+    os::UniqueFd inherited(::open(fmt::format("/proc/self/fd/{}", ticket_.fd()).c_str(),
+                                  O_RDONLY | O_CLOEXEC));
+    if (!inherited) throw Error("cannot reopen wait file", ticket_.path(), errno);
+    os::lock_shared(inherited.get(), ticket_.path());
+    ::fcntl(inherited.get(), F_SETFD, 0);
+    return inherited;
 }
 
 // Tearing down an inotify instance at exit costs the kernel an RCU grace
@@ -71,6 +77,11 @@ void Hold::watch_own_file() {
 
 void Hold::forward(int sig) {
     if (child_.running()) ::kill(child_.pid(), sig);
+}
+
+void Hold::relay(int sig) {
+    bool from_terminal = sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH;
+    if (!(from_terminal && os::in_terminal_foreground())) forward(sig);
 }
 
 void Hold::check_loss() {

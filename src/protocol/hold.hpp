@@ -1,7 +1,7 @@
 // Running the user's command while the entry is held: the child inherits a
 // lock on the wait file (so an orphaned child keeps the hold, as with
-// flock(1)), signals are forwarded, and if the wait file is removed the whole
-// process tree is stopped before the hold is given up.
+// flock(1)) unless told otherwise, signals are forwarded, and if the wait
+// file is removed the whole process tree is stopped before the hold is given up.
 #pragma once
 
 #include "core/duration.hpp"
@@ -9,14 +9,23 @@
 #include "os/process.hpp"
 #include "protocol/queue.hpp"
 
+#include <csignal>
 #include <functional>
 #include <optional>
 #include <set>
 
 namespace coordctl {
 
+// Signals coordctl forwards to the command while it runs (SPEC §3). While
+// waiting, all but SIGWINCH cancel the wait.
+inline constexpr int forwarded_signals[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
+                                            SIGUSR1, SIGUSR2, SIGWINCH};
+
 struct HoldOptions {
     os::ChildSpec child;
+    // The command inherits a share lock on the wait file, so that if
+    // coordctl dies the entry stays alive until the command has exited too.
+    bool child_keeps_entry = true;
     Duration kill_after = std::chrono::seconds(10);
     Duration poll_interval = std::chrono::milliseconds(200);
     bool force_poll = false;
@@ -29,8 +38,12 @@ class Hold {
     // 126/127 if it could not be started. Called once the whole tree is gone.
     void start();
     void forward(int sig);
+    // Forwards a signal coordctl received, except those a terminal already
+    // sent to the command itself (it runs in coordctl's process group).
+    void relay(int sig);
 
   private:
+    os::UniqueFd lock_for_child();
     void watch_own_file();
     void check_loss();
     void on_child_exit(int code);

@@ -73,12 +73,18 @@ std::uint64_t Queue::last_token(int token_fd) {
     return high;
 }
 
+JoinLock Queue::lock_joins() {
+    os::UniqueFd token_fd = dir_.open_dotfile(token_file);
+    os::lock_exclusive(token_fd.get(), dir_.path_of(token_file));
+    return JoinLock{std::move(token_fd)};
+}
+
 std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
-    os::UniqueFd token_fd = dir_.open_dotfile(token_file);
-    os::lock_exclusive(token_fd.get(), dir_.path_of(token_file));
-    EntryName name{request.priority, last_token(token_fd.get()), request.mode};
+    JoinLock locked = lock_joins();
+    int token_fd = locked.fd.get();
+    EntryName name{request.priority, last_token(token_fd), request.mode};
     Record record = new_record(request);
     os::UniqueFd fd;
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
@@ -89,7 +95,7 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
         record.token = ++name.token;
         fd = dir_.publish(name.str(), format_record(record));
     }
-    os::write_at_start(token_fd.get(), format_token(name.token), dir_.path_of(token_file));
+    os::write_at_start(token_fd, format_token(name.token), dir_.path_of(token_file));
     return std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record));
 }
 

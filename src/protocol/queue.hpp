@@ -64,12 +64,20 @@ struct EntryProbe {
     std::optional<Record> record;
 };
 
+// The queue's join lock (on the token mark), held until destroyed: while it
+// is held no entry can join, so a decision sees a stable set of entries.
+struct JoinLock {
+    os::UniqueFd fd;
+};
+
 class Queue {
   public:
     static Queue open(const std::string& path, bool create);
 
     const os::Directory& dir() const { return dir_; }
     std::unique_ptr<Ticket> join(const JoinRequest& request);
+    // Blocks until held. Never join while holding it: join takes it too.
+    JoinLock lock_joins();
     // The wait files, in queue order. Foreign names, dot files, symlinks,
     // directories and other non-regular files are not part of the queue.
     std::vector<EntryName> entries();

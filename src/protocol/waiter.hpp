@@ -1,11 +1,10 @@
 // Waiting for one's turn in the queue. Each waiter waits for one entry only
-// (its blocker): on the blocker's kernel lock when it has one, else on a
-// file watch plus a lease timer. After every wake-up it reads the queue
+// (its blocker, see blocker.hpp). After every wake-up it reads the queue
 // again instead of assuming it is now first.
 #pragma once
 
-#include "os/lock_wait.hpp"
 #include "os/loop.hpp"
+#include "protocol/blocker.hpp"
 #include "protocol/progress.hpp"
 #include "protocol/queue.hpp"
 
@@ -18,8 +17,7 @@ enum class WaitOutcome { granted, not_acquired, lost };
 
 struct WaitOptions {
     std::optional<Duration> timeout; // none: forever; zero: do not wait at all
-    Duration poll_interval = std::chrono::milliseconds(200);
-    bool force_poll = false;
+    WatchOptions watch;
 };
 
 class Waiter {
@@ -32,7 +30,6 @@ class Waiter {
   private:
     void evaluate();
     void finish(WaitOutcome outcome);
-    void wait_for_lease(const EntryName& blocker, Duration recheck_in);
     bool nonblocking() const { return options_.timeout && options_.timeout->count() == 0; }
 
     Queue& queue_;
@@ -41,9 +38,7 @@ class Waiter {
     Progress& progress_;
     std::function<void(WaitOutcome)> done_;
     bool finished_ = false;
-    os::LockWaiter lock_wait_;
-    os::FileWatch file_watch_;
-    os::Timer recheck_;
+    Blocker blocker_;
     os::Timer deadline_;
     os::Timer tick_;
 };
