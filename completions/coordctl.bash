@@ -48,18 +48,56 @@ _coordctl_lock()
     fi
 }
 
+_coordctl_barrier()
+{
+    local i=$1 # index of the word after "barrier"
+    local j action= have_path=
+    for ((j = i; j < cword; j++)); do
+        case ${words[j]} in
+            -w | --timeout | --poll-interval) ((j++)) ;;
+            -*) ;;
+            *) if [[ ! $action ]]; then action=${words[j]}; else have_path=1; fi ;;
+        esac
+    done
+
+    case $prev in
+        -w | --timeout | --poll-interval)
+            mapfile -t COMPREPLY < <(compgen -W '100ms 500ms 1s 10s 30s 1m 5m 1h' -- "$cur")
+            return
+            ;;
+    esac
+
+    # Each action has its own options.
+    local opts='-h --help'
+    case $action in
+        set) opts+=' --force' ;;
+        wait) opts+=' -w --timeout --poll --poll-interval' ;;
+    esac
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    elif [[ ! $action ]]; then
+        mapfile -t COMPREPLY < <(compgen -W 'set unset wait' -- "$cur")
+    elif [[ ! $have_path ]]; then
+        _filedir
+    fi
+}
+
 _coordctl()
 {
     # shellcheck disable=SC2034 # split is set by _init_completion -s
     local cur prev words cword split
     _init_completion -s || return
 
-    local subcommands='lock'
+    local subcommands='lock barrier'
     local i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             lock)
                 _coordctl_lock $((i + 1))
+                return
+                ;;
+            barrier)
+                _coordctl_barrier $((i + 1))
                 return
                 ;;
             -*) ;;

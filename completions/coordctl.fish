@@ -56,12 +56,56 @@ function __coordctl_complete_command
     __fish_complete_subcommand --commandline $tokens[(math $i + 1)..-1] (commandline -ct)
 end
 
+# For barrier: "ACTION" (still to come), or the action followed by "path"
+# (PATH still to come) or "done".
+function __coordctl_barrier_state
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l action ''
+    set -l skip 0
+    if test "$tokens[1]" != barrier
+        echo none
+        return
+    end
+    for t in $tokens[2..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case -w --timeout --poll-interval
+                set skip 1
+            case '-*'
+            case '*'
+                if test -z "$action"
+                    set action $t
+                else
+                    echo $action done
+                    return
+                end
+        end
+    end
+    if test -z "$action"
+        echo ACTION
+    else
+        echo $action path
+    end
+end
+
+# __coordctl_barrier_is ACTION|set|unset|wait [path|done]
+function __coordctl_barrier_is
+    set -l state (string split ' ' -- (__coordctl_barrier_state))
+    test "$state[1]" = $argv[1]; or return 1
+    test (count $argv) -lt 2; or test "$state[2]" = $argv[2]
+end
+
 complete -c coordctl -f
 
 # coordctl [--help|--version] SUBCOMMAND
 complete -c coordctl -n __fish_use_subcommand -s h -l help -d 'Print help and exit'
 complete -c coordctl -n __fish_use_subcommand -l version -d 'Print version and exit'
 complete -c coordctl -n __fish_use_subcommand -a lock -d 'Run a command while holding a fair, crash-safe lock on DIR'
+complete -c coordctl -n __fish_use_subcommand -a barrier -d 'Set, unset or wait for a persistent barrier (a file)'
 
 # coordctl lock DIR [options] -- CMD [ARGS...]
 set -l lock_opts '__coordctl_lock_in dir opts'
@@ -80,3 +124,12 @@ complete -c coordctl -n $lock_opts -s q -l quiet -d 'No progress line, no confli
 complete -c coordctl -n $lock_opts -s v -l verbose -d 'Log each change while waiting'
 
 complete -c coordctl -n '__coordctl_lock_in cmd' -xa '(__coordctl_complete_command)'
+
+# coordctl barrier set|unset|wait PATH [options]
+complete -c coordctl -n '__coordctl_barrier_is ACTION' -xa 'set\t"Set the barrier (create PATH)" unset\t"Lift the barrier (remove PATH)" wait\t"Wait until the barrier is lifted"'
+complete -c coordctl -n '__coordctl_barrier_is set path; or __coordctl_barrier_is unset path; or __coordctl_barrier_is wait path' -F
+complete -c coordctl -n 'not __coordctl_barrier_is none' -s h -l help -d 'Print the options of barrier and exit'
+complete -c coordctl -n '__coordctl_barrier_is set' -l force -d 'Succeed if the barrier is already set'
+complete -c coordctl -n '__coordctl_barrier_is wait' -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) after DUR'
+complete -c coordctl -n '__coordctl_barrier_is wait' -l poll -d 'Poll PATH instead of using inotify'
+complete -c coordctl -n '__coordctl_barrier_is wait' -l poll-interval -x -a '100ms 200ms 1s 5s' -d 'How often a polling waiter looks (default 200ms)'

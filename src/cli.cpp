@@ -21,6 +21,12 @@ Duration parse_duration_option(const std::string& option, const std::string& val
     return *d;
 }
 
+Duration parse_poll_interval(const std::string& value) {
+    auto d = parse_duration_option("--poll-interval", value);
+    if (d.count() == 0) throw UsageError("--poll-interval: must be more than 0", "");
+    return d;
+}
+
 namespace {
 
 std::string active_subcommand(const CLI::App& app) {

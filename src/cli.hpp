@@ -21,6 +21,9 @@ class UsageError : public Error {
 // Parses a duration option's value or throws UsageError naming the option.
 Duration parse_duration_option(const std::string& option, const std::string& value);
 
+// Parses --poll-interval's value: a duration greater than zero.
+Duration parse_poll_interval(const std::string& value);
+
 // Parses argv and runs the subcommand; returns the exit code.
 int run_cli(int argc, char** argv);
 

@@ -1,11 +1,13 @@
 #include "cmd/commands.hpp"
 
+#include "cmd/barrier.hpp"
 #include "cmd/lock.hpp"
 
 namespace coordctl {
 
 const Subcommand subcommands[] = {
     {"lock", add_lock_command},
+    {"barrier", add_barrier_command},
 };
 const std::size_t subcommand_count = std::size(subcommands);
 
