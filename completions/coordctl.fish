@@ -1,38 +1,46 @@
 # fish completion for coordctl(1)
 # scripts/check-docs checks that every option of `coordctl SUB --help` is here.
 
-# Where the cursor is: "none" (no subcommand yet), "dir" (DIR of lock still
-# to come), "opts" (options, then "--"), "cmd" (after "--": the command).
-function __coordctl_lock_state
+# For "SUB DIR [options] -- CMD" (lock, dbarrier), where the cursor is:
+# "none" (not in SUB), "dir" (DIR still to come), "opts" (options, then
+# "--"), "cmd" (after "--": the command).
+function __coordctl_dir_state --argument-names sub
+    switch $sub
+        case lock
+            set with_value -w --timeout -E --conflict-exit-code -c --command --id --kill-after --orphan
+            set cluster '^-[a-zA-Z]*[wEc]$'
+        case dbarrier
+            set with_value --count --id -w --timeout -c --command --poll-interval
+            set cluster '^-[a-zA-Z]*[wc]$'
+    end
     set -l tokens (commandline -opc)
     set -e tokens[1]
-    set -l seen_lock 0
+    set -l seen_sub 0
     set -l skip 0
     set -l have_dir 0
     for t in $tokens
-        if test $seen_lock = 0
-            test "$t" = lock; and set seen_lock 1
+        if test $seen_sub = 0
+            test "$t" = $sub; and set seen_sub 1
             continue
         end
         if test $skip = 1
             set skip 0
             continue
         end
-        switch $t
-            case '--'
-                echo cmd
-                return
-            case -w --timeout -E --conflict-exit-code -c --command --id --kill-after --orphan
-                set skip 1
-            case '--*'
-            case '-*'
-                # a cluster of short flags ending in one that takes a value: -nw 5s
-                string match -rq -- '^-[a-zA-Z]*[wEc]$' $t; and set skip 1
-            case '*'
-                set have_dir 1
+        if test "$t" = --
+            echo cmd
+            return
+        else if contains -- $t $with_value
+            set skip 1
+        else if string match -q -- '--*' $t
+        else if string match -q -- '-*' $t
+            # a cluster of short flags ending in one that takes a value: -nw 5s
+            string match -rq -- $cluster $t; and set skip 1
+        else
+            set have_dir 1
         end
     end
-    if test $seen_lock = 0
+    if test $seen_sub = 0
         echo none
     else if test $have_dir = 0
         echo dir
@@ -41,8 +49,9 @@ function __coordctl_lock_state
     end
 end
 
-function __coordctl_lock_in
-    contains -- (__coordctl_lock_state) $argv
+# __coordctl_in SUB STATE...: the cursor is in one of these states of SUB.
+function __coordctl_in --argument-names sub
+    contains -- (__coordctl_dir_state $sub) $argv[2..-1]
 end
 
 # After "--": complete the command and its arguments with their own completion.
@@ -106,11 +115,12 @@ complete -c coordctl -n __fish_use_subcommand -s h -l help -d 'Print help and ex
 complete -c coordctl -n __fish_use_subcommand -l version -d 'Print version and exit'
 complete -c coordctl -n __fish_use_subcommand -a lock -d 'Run a command while holding a fair, crash-safe lock on DIR'
 complete -c coordctl -n __fish_use_subcommand -a barrier -d 'Set, unset or wait for a persistent barrier (a file)'
+complete -c coordctl -n __fish_use_subcommand -a dbarrier -d 'Double barrier: N participants run a command together and leave together'
 
 # coordctl lock DIR [options] -- CMD [ARGS...]
-set -l lock_opts '__coordctl_lock_in dir opts'
-complete -c coordctl -n '__coordctl_lock_in dir' -xa '(__fish_complete_directories (commandline -ct) "Queue directory")'
-complete -c coordctl -n '__coordctl_lock_in opts' -a -- -d 'End of options: the command follows'
+set -l lock_opts '__coordctl_in lock dir opts'
+complete -c coordctl -n '__coordctl_in lock dir' -xa '(__fish_complete_directories (commandline -ct) "Queue directory")'
+complete -c coordctl -n '__coordctl_in lock opts' -a -- -d 'End of options: the command follows'
 complete -c coordctl -n $lock_opts -s h -l help -d 'Print the options of lock and exit'
 complete -c coordctl -n $lock_opts -s n -l nonblock -d 'Fail at once (exit 75) if the lock is not free'
 complete -c coordctl -n $lock_opts -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) after DUR'
@@ -123,7 +133,7 @@ complete -c coordctl -n $lock_opts -l no-create -d 'Fail if DIR does not exist'
 complete -c coordctl -n $lock_opts -s q -l quiet -d 'No progress line, no conflict message'
 complete -c coordctl -n $lock_opts -s v -l verbose -d 'Log each change while waiting'
 
-complete -c coordctl -n '__coordctl_lock_in cmd' -xa '(__coordctl_complete_command)'
+complete -c coordctl -n '__coordctl_in lock cmd' -xa '(__coordctl_complete_command)'
 
 # coordctl barrier set|unset|wait PATH [options]
 complete -c coordctl -n '__coordctl_barrier_is ACTION' -xa 'set\t"Set the barrier (create PATH)" unset\t"Lift the barrier (remove PATH)" wait\t"Wait until the barrier is lifted"'
@@ -133,3 +143,16 @@ complete -c coordctl -n '__coordctl_barrier_is set' -l force -d 'Succeed if the 
 complete -c coordctl -n '__coordctl_barrier_is wait' -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) after DUR'
 complete -c coordctl -n '__coordctl_barrier_is wait' -l poll -d 'Poll PATH instead of using inotify'
 complete -c coordctl -n '__coordctl_barrier_is wait' -l poll-interval -x -a '100ms 200ms 1s 5s' -d 'How often a polling waiter looks (default 200ms)'
+
+# coordctl dbarrier DIR --count N [options] -- CMD [ARGS...]
+set -l dbarrier_opts '__coordctl_in dbarrier dir opts'
+complete -c coordctl -n '__coordctl_in dbarrier dir' -xa '(__fish_complete_directories (commandline -ct) "Barrier directory")'
+complete -c coordctl -n '__coordctl_in dbarrier opts' -a -- -d 'End of options: the command follows'
+complete -c coordctl -n $dbarrier_opts -s h -l help -d 'Print the options of dbarrier and exit'
+complete -c coordctl -n $dbarrier_opts -l count -x -a '2 3 4 5 8 10' -d 'Number of participants in a round'
+complete -c coordctl -n $dbarrier_opts -l id -x -d 'This participant\'s id in COORDCTL_PARTICIPANTS (one word)'
+complete -c coordctl -n $dbarrier_opts -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) if the round is not full after DUR'
+complete -c coordctl -n $dbarrier_opts -s c -l command -x -d 'Run STRING with $SHELL -c'
+complete -c coordctl -n $dbarrier_opts -l poll -d 'Poll instead of using inotify'
+complete -c coordctl -n $dbarrier_opts -l poll-interval -x -a '100ms 200ms 1s 5s' -d 'How often a polling participant looks (default 200ms)'
+complete -c coordctl -n '__coordctl_in dbarrier cmd' -xa '(__coordctl_complete_command)'

@@ -1,6 +1,7 @@
 #include "cmd/commands.hpp"
 
 #include "cmd/barrier.hpp"
+#include "cmd/dbarrier.hpp"
 #include "cmd/lock.hpp"
 
 namespace coordctl {
@@ -8,6 +9,7 @@ namespace coordctl {
 const Subcommand subcommands[] = {
     {"lock", add_lock_command},
     {"barrier", add_barrier_command},
+    {"dbarrier", add_dbarrier_command},
 };
 const std::size_t subcommand_count = std::size(subcommands);
 

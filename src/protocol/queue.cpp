@@ -82,8 +82,11 @@ JoinLock Queue::lock_joins() {
 std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
-    JoinLock locked = lock_joins();
-    int token_fd = locked.fd.get();
+    return join(request, lock_joins());
+}
+
+std::unique_ptr<Ticket> Queue::join(const JoinRequest& request, const JoinLock& held) {
+    int token_fd = held.fd.get();
     EntryName name{request.priority, last_token(token_fd), request.mode};
     Record record = new_record(request);
     os::UniqueFd fd;

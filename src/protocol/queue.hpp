@@ -76,8 +76,11 @@ class Queue {
 
     const os::Directory& dir() const { return dir_; }
     std::unique_ptr<Ticket> join(const JoinRequest& request);
-    // Blocks until held. Never join while holding it: join takes it too.
+    // Blocks until held.
     JoinLock lock_joins();
+    // Joins while the caller holds the join lock, so that what it decided
+    // before joining still holds when its entry appears.
+    std::unique_ptr<Ticket> join(const JoinRequest& request, const JoinLock& held);
     // The wait files, in queue order. Foreign names, dot files, symlinks,
     // directories and other non-regular files are not part of the queue.
     std::vector<EntryName> entries();
