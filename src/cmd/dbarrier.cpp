@@ -75,16 +75,17 @@ class DbarrierSession {
     void wait_to_enter() {
         enter_wait_.emplace(loop_, rounds_, *ticket_, o_.watch, o_.timeout,
                             [this](EnterOutcome outcome, std::optional<Round> round) {
-                                if (outcome == EnterOutcome::entered)
-                                    return start_command(std::move(*round));
-                                if (outcome == EnterOutcome::lost) return lost();
-                                fmt::print(stderr,
-                                           "coordctl: timed out; fewer than {} participants "
-                                           "entered: {}\n",
-                                           o_.count, o_.dir);
-                                end(exit_code::conflict);
+                                on_enter_wait_done(outcome, std::move(round));
                             });
         enter_wait_->start();
+    }
+
+    void on_enter_wait_done(EnterOutcome outcome, std::optional<Round> round) {
+        if (outcome == EnterOutcome::entered) return start_command(std::move(*round));
+        if (outcome == EnterOutcome::lost) return lost();
+        fmt::print(stderr, "coordctl: timed out; fewer than {} participants entered: {}\n",
+                   o_.count, o_.dir);
+        end(exit_code::conflict);
     }
 
     void refuse(const std::string& why) {

@@ -15,9 +15,10 @@ std::optional<Round> Rounds::read_round() {
     auto opened = dir.open_entry(round_file);
     if (opened.err == ENOENT) return std::nullopt;
     // A directory, FIFO or symbolic link there is never followed nor removed.
-    if (!opened.fd)
+    if (opened.err == EINVAL || opened.err == ELOOP)
         throw Error(exit_code::cant_create, "round marker is not a regular file",
                     dir.path_of(round_file));
+    if (!opened.fd) throw Error("cannot read round marker", dir.path_of(round_file), opened.err);
     auto text = os::read_small(opened.fd.get(), Round::max_size);
     auto round = text ? parse_round(*text) : std::nullopt;
     if (!round && !reported_corrupt_) {

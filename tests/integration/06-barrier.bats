@@ -8,6 +8,8 @@ uses_inotify() { [[ -n $1 ]] && ls -l "/proc/$1/fd" 2>/dev/null | grep -q inotif
 # The coordctl started by bg_wait PID watches its barrier with inotify.
 watching() { uses_inotify "$(pgrep -P "$1" coordctl)"; }
 running() { ! process_gone "$1"; }
+# Blocked in epoll_wait: it has looked at the barrier and armed its watch or poll timer.
+in_event_loop() { grep -q epoll "/proc/$1/wchan" 2>/dev/null; }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 # Lets other users traverse the test's temporary directory and its parents.
@@ -91,6 +93,23 @@ bg_wait() {
     "$COORDCTL" barrier unset "$D/gate"
     for w in 1 2 3; do
         wait_for "waiter $w to be released" file_has_line "$T/log" released-$w
+    done
+}
+
+@test "200 waiters (more than the 128 inotify instances a user may have) are all released" {
+    "$COORDCTL" barrier set "$D/gate"
+    local pids=()
+    for i in $(seq 200); do
+        "$COORDCTL" barrier wait "$D/gate" 3>&- &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do
+        wait_for "waiter $pid to block in its loop" in_event_loop "$pid"
+    done
+    "$COORDCTL" barrier unset "$D/gate"
+    for pid in "${pids[@]}"; do
+        wait_status "$pid"
+        [ "$status" -eq 0 ]
     done
 }
 

@@ -260,6 +260,15 @@ running() { ! process_gone "$1"; }
     [ "$status" -eq 0 ]
 }
 
+@test "a participant whose wait file is removed while waiting to enter stops with 79" {
+    participant a 2
+    wait_for "a to join" has_wait_files 1
+    rm "$D"/1-*
+    wait_status "$(pid_of a)"
+    [ "$status" -eq 79 ]
+    [ "$(started)" -eq 0 ]
+}
+
 @test "the command sees its token, DIR, wait file and the participants (pid@host by default)" {
     bg "$COORDCTL" dbarrier "$D" --count 2 -- sh -c "echo \"\$COORDCTL_TOKEN \$COORDCTL_DIR \$COORDCTL_PARTICIPANTS\" > '$T/env-1'; test -f \"\$COORDCTL_WAIT_FILE\""
     local first=$!
