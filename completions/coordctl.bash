@@ -117,6 +117,66 @@ _coordctl_elect()
     fi
 }
 
+_coordctl_barrier()
+{
+    local i=$1 # index of the word after "barrier"
+    local j action='' have_path=''
+    for ((j = i; j < cword; j++)); do
+        case ${words[j]} in
+            -w | --timeout | --poll-interval) ((j++)) ;;
+            -*) ;;
+            *) if [[ $action ]]; then have_path=1; else action=${words[j]}; fi ;;
+        esac
+    done
+
+    case $prev in
+        -w | --timeout | --poll-interval)
+            _coordctl_durations
+            return
+            ;;
+    esac
+
+    # Each action has its own options: --force for set, the wait's for wait.
+    local opts='-h --help'
+    case $action in
+        set) opts+=' --force' ;;
+        wait) opts+=' -w --timeout --poll --poll-interval' ;;
+    esac
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    elif [[ ! $action ]]; then
+        mapfile -t COMPREPLY < <(compgen -W 'set unset wait' -- "$cur")
+    elif [[ ! $have_path ]]; then
+        _filedir
+    fi
+}
+
+_coordctl_dbarrier()
+{
+    local i=$1 # index of the word after "dbarrier"
+    local opts_with_arg='--count --id -w --timeout -c --command --poll-interval'
+    local opts="-h --help --count --id -w --timeout -c --command --poll --poll-interval"
+
+    local have_dir flags
+    _coordctl_scan "$i" "$opts_with_arg" && return
+
+    case $prev in
+        --count)
+            mapfile -t COMPREPLY < <(compgen -W '2 3 4 8 16' -- "$cur")
+            return
+            ;;
+        -w | --timeout | --poll-interval)
+            _coordctl_durations
+            return
+            ;;
+        -c | --command | --id)
+            return # free text
+            ;;
+    esac
+
+    _coordctl_options_or_dir "$opts" with-command
+}
+
 _coordctl_workers()
 {
     local i=$1 # index of the word after "workers"
@@ -204,7 +264,7 @@ _coordctl()
     local cur prev words cword split
     _init_completion -s || return
 
-    local subcommands='lock lease-touch elect workers status'
+    local subcommands='lock lease-touch elect barrier dbarrier workers status'
     local i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
@@ -216,7 +276,7 @@ _coordctl()
                 _coordctl_lease_touch
                 return
                 ;;
-            elect | workers | status)
+            elect | barrier | dbarrier | workers | status)
                 "_coordctl_${words[i]}" $((i + 1))
                 return
                 ;;

@@ -20,7 +20,7 @@ function __coordctl_in_subcommand
 end
 
 # Where the cursor is in `coordctl SUB DIR [options] -- CMD` (SUB is lock,
-# elect, workers or status): "none" (not SUB), "dir" (DIR still to come),
+# elect, dbarrier, workers or status): "none" (not SUB), "dir" (DIR still to come),
 # "opts" (options, then "--"), "cmd" (after "--": the command).
 function __coordctl_state
     set -l sub $argv[1]
@@ -35,6 +35,9 @@ function __coordctl_state
         case elect
             set with_value -c --command --id --ttl --kill-after --poll-interval
             set short_with_value c
+        case dbarrier
+            set with_value --count --id -w --timeout -c --command --poll-interval
+            set short_with_value wc
         case workers
             set with_value --tasks --task --task-file --capacity --retries --ttl --kill-after --poll-interval
     end
@@ -117,6 +120,49 @@ function __coordctl_complete_wait_files
     end
 end
 
+# For barrier: "ACTION" (still to come), or the action followed by "path"
+# (PATH still to come) or "done".
+function __coordctl_barrier_state
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l action ''
+    set -l skip 0
+    if test "$tokens[1]" != barrier
+        echo none
+        return
+    end
+    for t in $tokens[2..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case -w --timeout --poll-interval
+                set skip 1
+            case '-*'
+            case '*'
+                if test -z "$action"
+                    set action $t
+                else
+                    echo $action done
+                    return
+                end
+        end
+    end
+    if test -z "$action"
+        echo ACTION
+    else
+        echo $action path
+    end
+end
+
+# __coordctl_barrier_is ACTION|set|unset|wait [path|done]
+function __coordctl_barrier_is
+    set -l state (string split ' ' -- (__coordctl_barrier_state))
+    test "$state[1]" = $argv[1]; or return 1
+    test (count $argv) -lt 2; or test "$state[2]" = $argv[2]
+end
+
 complete -c coordctl -f
 
 # coordctl [--help|--version] SUBCOMMAND
@@ -125,6 +171,8 @@ complete -c coordctl -n __fish_use_subcommand -l version -d 'Print version and e
 complete -c coordctl -n __fish_use_subcommand -a lock -d 'Run a command while holding a fair, crash-safe lock on DIR'
 complete -c coordctl -n __fish_use_subcommand -a lease-touch -d 'Refresh the heartbeat of wait files (leases)'
 complete -c coordctl -n __fish_use_subcommand -a elect -d 'Run a command only while elected leader of DIR'
+complete -c coordctl -n __fish_use_subcommand -a barrier -d 'Set, unset or wait for a persistent barrier (a file)'
+complete -c coordctl -n __fish_use_subcommand -a dbarrier -d 'Double barrier: N participants run a command together and leave together'
 complete -c coordctl -n __fish_use_subcommand -a workers -d 'Share tasks among worker processes; run CMD {} for each'
 complete -c coordctl -n __fish_use_subcommand -a status -d 'Show every entry of DIR: order, owner, age, liveness'
 
@@ -180,6 +228,28 @@ complete -c coordctl -n $elect_opts -l poll-interval -x -a '20ms 200ms 1s' -d 'H
 complete -c coordctl -n $elect_opts -s q -l quiet -d 'No progress line while campaigning'
 complete -c coordctl -n $elect_opts -s v -l verbose -d 'Log each change while campaigning'
 complete -c coordctl -n '__coordctl_in elect cmd' -xa '(__coordctl_complete_command)'
+
+# coordctl barrier set|unset|wait PATH [options]
+complete -c coordctl -n '__coordctl_barrier_is ACTION' -xa 'set\t"Set the barrier (create PATH)" unset\t"Lift the barrier (remove PATH)" wait\t"Wait until the barrier is lifted"'
+complete -c coordctl -n '__coordctl_barrier_is set path; or __coordctl_barrier_is unset path; or __coordctl_barrier_is wait path' -F
+complete -c coordctl -n 'not __coordctl_barrier_is none' -s h -l help -d 'Print the options of barrier and exit'
+complete -c coordctl -n '__coordctl_barrier_is set' -l force -d 'Succeed if the barrier is already set'
+complete -c coordctl -n '__coordctl_barrier_is wait' -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) after DUR'
+complete -c coordctl -n '__coordctl_barrier_is wait' -l poll -d 'Poll PATH instead of using inotify'
+complete -c coordctl -n '__coordctl_barrier_is wait' -l poll-interval -x -a '20ms 200ms 1s' -d 'How often a polling waiter looks (default 200ms)'
+
+# coordctl dbarrier DIR --count N [options] -- CMD [ARGS...]
+set -l dbarrier_opts '__coordctl_in dbarrier dir opts'
+complete -c coordctl -n '__coordctl_in dbarrier dir; and not __coordctl_at_option' -xa '(__fish_complete_directories (commandline -ct) "Barrier directory")'
+complete -c coordctl -n '__coordctl_in dbarrier opts' -a -- -d 'End of options: the command follows'
+complete -c coordctl -n $dbarrier_opts -s h -l help -d 'Print the options of dbarrier and exit'
+complete -c coordctl -n $dbarrier_opts -l count -x -a '2 3 4 8 16' -d 'Number of participants in a round'
+complete -c coordctl -n $dbarrier_opts -l id -x -d "This participant's id in COORDCTL_PARTICIPANTS (one word)"
+complete -c coordctl -n $dbarrier_opts -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) if the round is not full after DUR'
+complete -c coordctl -n $dbarrier_opts -s c -l command -x -d 'Run STRING with $SHELL -c'
+complete -c coordctl -n $dbarrier_opts -l poll -d 'Poll instead of inotify and lock waits (as on network filesystems)'
+complete -c coordctl -n $dbarrier_opts -l poll-interval -x -a '20ms 200ms 1s' -d 'How often a polling participant looks (default 200ms)'
+complete -c coordctl -n '__coordctl_in dbarrier cmd' -xa '(__coordctl_complete_command)'
 
 # coordctl workers DIR (--tasks N | --task NAME... | --task-file FILE) --capacity K [options] -- CMD {}
 set -l workers_opts '__coordctl_in workers dir opts'

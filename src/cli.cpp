@@ -23,6 +23,12 @@ Duration parse_duration_option(const std::string& option, const std::string& val
     return *d;
 }
 
+Duration parse_poll_interval(const std::string& value) {
+    auto d = parse_duration_option("--poll-interval", value);
+    if (d.count() < 1) throw UsageError("--poll-interval: must be positive", "");
+    return d;
+}
+
 std::vector<std::string> command_or_shell(const std::vector<std::string>& command,
                                           const std::string& shell_command) {
     if (shell_command.empty()) return command;

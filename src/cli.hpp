@@ -21,6 +21,8 @@ class UsageError : public Error {
 
 // Parses a duration option's value or throws UsageError naming the option.
 Duration parse_duration_option(const std::string& option, const std::string& value);
+// Parses --poll-interval's value: a duration greater than zero.
+Duration parse_poll_interval(const std::string& value);
 
 // The command to run: `command` as given after --, or `$SHELL -c STRING`
 // (/bin/sh without SHELL) for -c STRING, as flock(1) does.

@@ -1,5 +1,7 @@
 #include "cmd/commands.hpp"
 
+#include "cmd/barrier.hpp"
+#include "cmd/dbarrier.hpp"
 #include "cmd/elect.hpp"
 #include "cmd/lease_touch.hpp"
 #include "cmd/lock.hpp"
@@ -12,6 +14,8 @@ const Subcommand subcommands[] = {
     {"lock", add_lock_command},
     {"lease-touch", add_lease_touch_command},
     {"elect", add_elect_command},
+    {"barrier", add_barrier_command},
+    {"dbarrier", add_dbarrier_command},
     {"workers", add_workers_command},
     {"status", add_status_command},
 };

@@ -1,5 +1,7 @@
 #include "core/record.hpp"
 
+#include "core/json_field.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <utility>
@@ -42,48 +44,22 @@ std::string held_ms_text(std::int64_t held_ms, std::size_t width) {
     return digits.substr(0, width);
 }
 
-namespace {
-
-template <typename T> bool take(const json& j, const char* key, T& out) {
-    auto it = j.find(key);
-    if (it == j.end()) return false;
-    if constexpr (std::is_same_v<T, std::string>) {
-        if (!it->is_string()) return false;
-    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-        if (!it->is_array()) return false;
-        for (const auto& word : *it)
-            if (!word.is_string()) return false;
-    } else if constexpr (std::is_unsigned_v<T>) {
-        if (!it->is_number_unsigned() || !std::in_range<T>(it->get<std::uint64_t>())) return false;
-    } else {
-        if (!it->is_number_integer()) return false;
-        // Out of T's range must not wrap into a plausible value (2^32 + 1 is not version 1).
-        bool fits = it->is_number_unsigned() ? std::in_range<T>(it->get<std::uint64_t>())
-                                             : std::in_range<T>(it->get<std::int64_t>());
-        if (!fits) return false;
-    }
-    out = it->get<T>();
-    return true;
-}
-
-} // namespace
-
 std::optional<Record> parse_record(std::string_view text) {
     if (text.size() > Record::max_size) return std::nullopt;
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) return std::nullopt;
     Record r;
-    bool ok = take(j, "version", r.version) && r.version == Record::current_version &&
-              take(j, "token", r.token) && take(j, "mode", r.mode) && take(j, "pid", r.pid) &&
-              take(j, "host", r.host) && take(j, "boot_id", r.boot_id) &&
-              take(j, "pid_start", r.pid_start) && take(j, "created_ms", r.created_ms) &&
-              take(j, "ttl_ms", r.ttl_ms) && take(j, "command", r.command) &&
-              take(j, "label", r.label);
+    bool ok = take_field(j, "version", r.version) && r.version == Record::current_version &&
+              take_field(j, "token", r.token) && take_field(j, "mode", r.mode) &&
+              take_field(j, "pid", r.pid) && take_field(j, "host", r.host) &&
+              take_field(j, "boot_id", r.boot_id) && take_field(j, "pid_start", r.pid_start) &&
+              take_field(j, "created_ms", r.created_ms) && take_field(j, "ttl_ms", r.ttl_ms) &&
+              take_field(j, "command", r.command) && take_field(j, "label", r.label);
     if (auto hold = j.find("hold"); hold != j.end()) { // optional: absent means false
         if (!hold->is_boolean()) return std::nullopt;
         r.hold = hold->get<bool>();
     }
-    if (j.contains("held_ms") && !take(j, "held_ms", r.held_ms)) return std::nullopt;
+    if (j.contains("held_ms") && !take_field(j, "held_ms", r.held_ms)) return std::nullopt;
     bool sane = r.pid > 0 && r.ttl_ms > 0 &&
                 (r.mode == "exclusive" || r.mode == "shared" || r.mode == "slots");
     if (!ok || !sane) return std::nullopt;

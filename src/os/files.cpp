@@ -73,13 +73,18 @@ void flock_or_throw(int fd, int op, const std::string& path) {
     }
 }
 
+int directory_flags(FinalLink link) {
+    int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+    return link == FinalLink::refuse ? flags | O_NOFOLLOW : flags;
+}
+
 } // namespace
 
-Directory Directory::open(const std::string& given, bool create) {
+Directory Directory::open(const std::string& given, bool create, FinalLink link) {
     std::string path = without_trailing_slashes(given);
     if (path.empty()) throw Error(exit_code_for_errno(ENOENT), "empty directory name");
     if (create) make_directories(path);
-    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = ::open(path.c_str(), directory_flags(link));
     if (fd < 0) {
         int err = errno;
         struct stat st;
@@ -88,6 +93,18 @@ Directory Directory::open(const std::string& given, bool create) {
                         "refusing to use a symbolic link as the queue directory", path);
         throw Error("cannot open directory", path, err);
     }
+    return from_fd(fd, path);
+}
+
+std::optional<Directory> Directory::open_existing(const std::string& given, FinalLink link) {
+    std::string path = without_trailing_slashes(given);
+    int fd = ::open(path.c_str(), directory_flags(link));
+    if (fd < 0 && errno == ENOENT) return std::nullopt;
+    if (fd < 0) throw Error("cannot open directory", path, errno);
+    return from_fd(fd, path);
+}
+
+Directory Directory::from_fd(int fd, const std::string& path) {
     struct stat st;
     ::fstat(fd, &st);
     DIR* dir = ::fdopendir(fd);
@@ -174,7 +191,8 @@ int Directory::unlink_if(const std::string& name, FileId expected) const {
     return ::unlinkat(fd_, name.c_str(), 0) == 0 ? 0 : errno;
 }
 
-UniqueFd Directory::publish(const std::string& name, const std::string& content) const {
+UniqueFd Directory::publish(const std::string& name, const std::string& content,
+                            const char* what) const {
     UniqueFd fd(::openat(fd_, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666));
     if (fd) {
         readable_by_all(fd.get(), path_of(name));
@@ -184,21 +202,21 @@ UniqueFd Directory::publish(const std::string& name, const std::string& content)
         std::string proc = fmt::format("/proc/self/fd/{}", fd.get());
         if (::linkat(AT_FDCWD, proc.c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return fd;
         if (errno == EEXIST) return UniqueFd();
-        if (errno != ENOENT) throw Error("cannot create wait file", path_of(name), errno);
+        if (errno != ENOENT) throw Error(what, path_of(name), errno);
         // No /proc: fall through to a named temporary file.
     } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-        throw Error("cannot create wait file", path_of(name), errno);
+        throw Error(what, path_of(name), errno);
     }
     std::string temp = fmt::format(".tmp-{}-{}", ::getpid(), name);
     fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
-    if (!fd) throw Error("cannot create wait file", path_of(temp), errno);
+    if (!fd) throw Error(what, path_of(temp), errno);
     try {
         readable_by_all(fd.get(), path_of(temp));
         flock_or_throw(fd.get(), LOCK_SH, path_);
         mark_waiting(fd.get(), path_of(name));
         write_all(fd.get(), content, path_of(temp));
         if (::linkat(fd_, temp.c_str(), fd_, name.c_str(), 0) != 0) {
-            if (errno != EEXIST) throw Error("cannot create wait file", path_of(name), errno);
+            if (errno != EEXIST) throw Error(what, path_of(name), errno);
             fd.reset();
         }
     } catch (...) {

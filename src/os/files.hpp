@@ -28,11 +28,18 @@ struct OpenResult {
     int err = 0;
 };
 
+// Whether a directory's own path may end in a symbolic link. A queue
+// directory may not; the directory a barrier file lives in may (/var/run).
+enum class FinalLink { refuse, follow };
+
 class Directory {
   public:
     // Opens DIR, first creating it and missing parents (mode 0777 & ~umask)
-    // when `create`. A final component that is a symlink is refused.
-    static Directory open(const std::string& path, bool create);
+    // when `create`. A final component that is a symlink is refused unless
+    // `link` is follow.
+    static Directory open(const std::string& path, bool create, FinalLink link = FinalLink::refuse);
+    // nullopt if `path` does not exist; throws Error on any other failure.
+    static std::optional<Directory> open_existing(const std::string& path, FinalLink link);
 
     Directory(Directory&& other) noexcept;
     Directory& operator=(Directory&&) = delete;
@@ -62,14 +69,17 @@ class Directory {
 
     // Creates a file that is fully written, share-locked and marked waiting
     // before `name` appears (O_TMPFILE + linkat, else a dot temp file + link). An empty fd
-    // if `name` is already taken; throws Error on any other failure.
-    UniqueFd publish(const std::string& name, const std::string& content) const;
+    // if `name` is already taken; throws Error("<what>: path: reason") on any
+    // other failure.
+    UniqueFd publish(const std::string& name, const std::string& content,
+                     const char* what = "cannot create wait file") const;
     // Opens (creating) a bookkeeping dot file for read and write. Throws Error
     // if it is not a regular file or has other hard links.
     UniqueFd open_dotfile(const std::string& name) const;
 
   private:
     Directory(DIR* dir, std::string path, FileId id);
+    static Directory from_fd(int fd, const std::string& path);
     DIR* dir_;
     int fd_;
     std::string path_;

@@ -1,7 +1,6 @@
 #include "protocol/campaign.hpp"
 
 #include "core/exit_codes.hpp"
-#include "os/terminal.hpp"
 
 #include <fmt/format.h>
 
@@ -79,12 +78,7 @@ void Campaign::start_hold() {
 
 void Campaign::on_signal(int sig) {
     if (!done_) return;
-    if (hold_) {
-        // A terminal already sent its ^C/^\ and resizes to the command itself.
-        bool from_terminal = sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH;
-        if (!(from_terminal && os::in_terminal_foreground())) hold_->forward(sig);
-        return;
-    }
+    if (hold_) return hold_->relay(sig);
     if (sig == SIGWINCH) return;
     waiter_->stop();
     progress_.finish();

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
+#include "os/terminal.hpp"
 
 #include <fmt/format.h>
 
@@ -54,7 +55,8 @@ Hold::Hold(os::Loop& loop, Ticket& ticket, HoldOptions options, std::function<vo
 void Hold::start() {
     // A second open file description on our wait file, share-locked and
     // inherited by the child: it keeps the entry alive if we die first.
-    os::UniqueFd inherited = os::reopen_for_child(ticket_.fd(), ticket_.path());
+    os::UniqueFd inherited;
+    if (options_.child_keeps_entry) inherited = os::reopen_for_child(ticket_.fd(), ticket_.path());
     int err = child_.spawn(options_.child, [this](int code) { on_child_exit(code); });
     inherited.reset();
     if (err != 0) {
@@ -95,6 +97,11 @@ std::vector<pid_t> Hold::tree() const {
 
 void Hold::forward(int sig) {
     if (child_.running()) ::kill(child_.pid(), sig);
+}
+
+void Hold::relay(int sig) {
+    bool from_terminal = sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH;
+    if (!(from_terminal && os::in_terminal_foreground())) forward(sig);
 }
 
 void Hold::check_loss() {

@@ -1,6 +1,6 @@
 // Running the user's command while the entry is held: the child inherits a
 // lock on the wait file (so an orphaned child keeps the hold, as with
-// flock(1)), signals are forwarded, and if the wait file is removed the whole
+// flock(1)) unless told otherwise, signals are forwarded, and if the wait file is removed the whole
 // process tree is stopped before the hold is given up.
 #pragma once
 
@@ -17,6 +17,10 @@ namespace coordctl {
 
 struct HoldOptions {
     os::ChildSpec child;
+    // The command inherits a share lock on the wait file, so that if coordctl
+    // dies the entry stays alive until the command has exited too. dbarrier:
+    // false (a participant is its coordctl).
+    bool child_keeps_entry = true;
     Duration kill_after = std::chrono::seconds(10);
     Duration poll_interval = std::chrono::milliseconds(200);
     bool poll = false; // network filesystem or --poll: no inotify
@@ -33,6 +37,9 @@ class Hold {
     // 126/127 if it could not be started. Called once the whole tree is gone.
     void start();
     void forward(int sig);
+    // Forwards a signal coordctl received, except those a terminal already
+    // sent to the command itself (it runs in coordctl's process group).
+    void relay(int sig);
 
   private:
     void watch_own_file();

@@ -94,15 +94,21 @@ int Queue::token_fd() {
     return token_fd_.get();
 }
 
+JoinLock Queue::lock_joins() {
+    int tokens = token_fd();
+    os::lock_exclusive(tokens, dir_.path_of(token_file));
+    return JoinLock(tokens);
+}
+
 std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
+    JoinLock held = lock_joins();
+    return join(request, held);
+}
+
+std::unique_ptr<Ticket> Queue::join(const JoinRequest& request, const JoinLock&) {
     int tokens = token_fd();
-    os::lock_exclusive(tokens, dir_.path_of(token_file));
-    struct Unlock {
-        int fd;
-        ~Unlock() { os::unlock(fd); }
-    } unlock{tokens};
     EntryName name{request.priority, last_token(tokens), request.mode, request.slots};
     Record record = new_record(request);
     os::UniqueFd fd;

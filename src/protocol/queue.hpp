@@ -86,12 +86,32 @@ struct EntryProbe {
     std::optional<Record> record;
 };
 
+// The queue's join lock (the exclusive token lock), held until destroyed:
+// while it is held no entry joins or is granted, so a decision taken under
+// it sees a stable set of entries (dbarrier's rounds).
+class JoinLock {
+  public:
+    explicit JoinLock(int fd) : fd_(fd) {}
+    ~JoinLock() { os::unlock(fd_); }
+    JoinLock(const JoinLock&) = delete;
+    JoinLock& operator=(const JoinLock&) = delete;
+
+  private:
+    int fd_;
+};
+
 class Queue {
   public:
     static Queue open(const std::string& path, bool create);
 
     const os::Directory& dir() const { return dir_; }
     std::unique_ptr<Ticket> join(const JoinRequest& request);
+    // Blocks until held. Only join (the overload below) while holding it, and
+    // never plan_and_grant: both use the same open file description.
+    JoinLock lock_joins();
+    // Joins while the caller holds the join lock, so that what it decided
+    // before joining still holds when its entry appears.
+    std::unique_ptr<Ticket> join(const JoinRequest& request, const JoinLock& held);
     // The wait files, in queue order. Foreign names, dot files, symlinks,
     // directories and other non-regular files are not part of the queue.
     std::vector<EntryName> entries();

@@ -4,17 +4,6 @@
 
 load helpers
 
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-
-# Lets other users traverse the test's temporary directory and its parents.
-open_to_others() {
-    local dir=$T
-    while [[ $dir != / ]]; do
-        chmod o+x "$dir"
-        dir=$(dirname "$dir")
-    done
-}
-
 @test "no command is a usage error" {
     run "$COORDCTL" lock "$D"
     [ "$status" -eq 64 ]

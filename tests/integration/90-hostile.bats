@@ -7,17 +7,6 @@
 
 load helpers
 
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-
-# Lets other users traverse the test's temporary directory and its parents.
-open_to_others() {
-    local dir=$T
-    while [[ $dir != / ]]; do
-        chmod o+x "$dir"
-        dir=$(dirname "$dir")
-    done
-}
-
 # The record of a coordctl on this host whose process is gone.
 dead_record() { # TOKEN
     local pid

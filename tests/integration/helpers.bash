@@ -91,3 +91,15 @@ wait_status() {
     status=0
     wait "$1" || status=$?
 }
+
+# Runs a command as user nobody (the permission tests).
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# Lets other users traverse the test's temporary directory and its parents.
+open_to_others() {
+    local dir=$T
+    while [[ $dir != / ]]; do
+        chmod o+x "$dir"
+        dir=$(dirname "$dir")
+    done
+}

@@ -1,0 +1,107 @@
+#include "cmd/barrier.hpp"
+
+#include "cli.hpp"
+#include "core/barrier.hpp"
+#include "core/exit_codes.hpp"
+#include "os/files.hpp"
+#include "os/loop.hpp"
+#include "protocol/barrier.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace coordctl {
+
+namespace {
+
+struct BarrierOptions {
+    std::string action; // set, unset, wait
+    std::string path;
+    bool force = false;
+    WaitOptions wait;
+};
+
+std::string setter_of(const BarrierSight& sight) {
+    auto who = describe_setter(parse_barrier_record(sight.content), os::now_unix_ms());
+    return who.empty() ? "" : " " + who;
+}
+
+int run_set(const BarrierOptions& o, const BarrierPath& where) {
+    auto outcome = set_barrier(where);
+    if (outcome.created || o.force) return exit_code::ok;
+    fmt::print(stderr, "coordctl: barrier already set{}: {}\n", setter_of(outcome.existing),
+               o.path);
+    return exit_code::failure;
+}
+
+int run_wait(const BarrierOptions& o, const BarrierPath& where) {
+    auto dir = os::Directory::open_existing(where.dir, os::FinalLink::follow);
+    if (!dir) return exit_code::ok; // its directory does not even exist: never set
+    auto found = look_at_barrier(*dir, where.name);
+    if (!found.present) return exit_code::ok;
+    if (!found.regular)
+        throw Error(exit_code::cant_create, "not a barrier (not a regular file)", o.path);
+    auto options = o.wait;
+    options.poll = options.poll || os::is_network_filesystem(dir->fd());
+    int code = exit_code::internal;
+    {
+        os::Loop loop;
+        BarrierWait wait(loop, *dir, where.name, options, [&](bool lifted) {
+            code = lifted ? exit_code::ok : exit_code::conflict;
+            loop.stop();
+        });
+        wait.start(found);
+        loop.run();
+    }
+    if (code == exit_code::conflict)
+        fmt::print(stderr, "coordctl: timed out; barrier still set{}: {}\n", setter_of(found),
+                   o.path);
+    return code;
+}
+
+void check_combination(const BarrierOptions& o, bool poll_options) {
+    if (o.force && o.action != "set")
+        throw UsageError("--force only applies to 'barrier set'", "barrier");
+    if ((o.wait.timeout || poll_options) && o.action != "wait")
+        throw UsageError("--timeout, --poll and --poll-interval only apply to 'barrier wait'",
+                         "barrier");
+}
+
+int run_barrier(const BarrierOptions& o) {
+    auto where = split_barrier_path(o.path);
+    if (!where) throw UsageError("PATH must name a file: '" + o.path + "'", "barrier");
+    if (o.action == "set") return run_set(o, *where);
+    if (o.action == "unset") return (unset_barrier(*where), exit_code::ok);
+    return run_wait(o, *where);
+}
+
+} // namespace
+
+void add_barrier_command(CLI::App& app, std::function<int()>& run) {
+    auto* cmd = app.add_subcommand(
+        "barrier", "Set, unset or wait for a persistent barrier: set while the file PATH exists");
+    auto o = std::make_shared<BarrierOptions>();
+    auto timeout = std::make_shared<std::string>();
+    auto poll_interval = std::make_shared<std::string>();
+    cmd->add_option("ACTION", o->action, "set, unset or wait")
+        ->required()
+        ->check(CLI::IsMember({"set", "unset", "wait"}));
+    cmd->add_option("PATH", o->path, "The barrier file")->required();
+    cmd->add_flag("--force", o->force, "set: succeed if the barrier is already set");
+    cmd->add_option("-w,--timeout", *timeout, "wait: give up (exit 75) after DUR")
+        ->type_name("DUR");
+    cmd->add_flag("--poll", o->wait.poll, "wait: poll instead of using inotify");
+    cmd->add_option("--poll-interval", *poll_interval, "wait: poll every DUR (default 200ms)")
+        ->type_name("DUR");
+    run = [o, timeout, poll_interval] {
+        if (!timeout->empty()) o->wait.timeout = parse_duration_option("--timeout", *timeout);
+        if (!poll_interval->empty()) o->wait.poll_interval = parse_poll_interval(*poll_interval);
+        check_combination(*o, o->wait.poll || !poll_interval->empty());
+        return run_barrier(*o);
+    };
+}
+
+} // namespace coordctl

@@ -1,0 +1,121 @@
+#include "protocol/round.hpp"
+
+#include "core/error.hpp"
+#include "core/exit_codes.hpp"
+#include "core/liveness.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+
+namespace coordctl {
+
+std::optional<Round> Rounds::read_round() {
+    const auto& dir = queue_.dir();
+    auto opened = dir.open_entry(round_file);
+    if (opened.err == ENOENT) return std::nullopt;
+    // A directory, FIFO or symbolic link there is never followed nor removed.
+    if (opened.err == EINVAL || opened.err == ELOOP)
+        throw Error(exit_code::cant_create, "round marker is not a regular file",
+                    dir.path_of(round_file));
+    if (!opened.fd) throw Error("cannot read round marker", dir.path_of(round_file), opened.err);
+    auto text = os::read_small(opened.fd.get(), Round::max_size);
+    auto round = text ? parse_round(*text) : std::nullopt;
+    if (!round && !reported_corrupt_) {
+        reported_corrupt_ = true;
+        fmt::print(stderr, "coordctl: warning: unreadable round marker, ignored: {}\n",
+                   dir.path_of(round_file));
+    }
+    return round;
+}
+
+bool Rounds::alive(const EntryName& entry) {
+    auto probe = queue_.probe(entry);
+    if (!probe.exists) return false;
+    auto verdict = judge_owner(probe.facts);
+    if (verdict.liveness != Liveness::stale) return true;
+    queue_.remove_stale(entry, probe, verdict.reason);
+    return false;
+}
+
+bool Rounds::some_member_alive(const Round& round, const std::vector<EntryName>& entries) {
+    for (const auto& entry : members_present(entries, round))
+        if (alive(entry)) return true;
+    return false;
+}
+
+std::vector<EntryName> Rounds::live_entries(std::vector<EntryName> entries) {
+    // Too few to seal a round whoever is alive: no need to look closer.
+    if (entries.size() < count_) return entries;
+    std::vector<EntryName> live;
+    for (const auto& entry : entries)
+        if (alive(entry)) live.push_back(entry);
+    return live;
+}
+
+Round Rounds::seal(const std::vector<EntryName>& members) {
+    Round round;
+    for (const auto& entry : members)
+        round.members.push_back(
+            {entry.token, participant_id(queue_.read_record(entry), entry.token)});
+    clear_marker(); // an unreadable one: ours to replace
+    if (!queue_.dir().publish(round_file, format_round(round), "cannot write round marker"))
+        throw Error(exit_code::cant_create, "cannot write round marker: name taken",
+                    queue_.dir().path_of(round_file));
+    return round;
+}
+
+void Rounds::clear_marker() {
+    auto st = queue_.dir().stat_entry(round_file);
+    if (st) queue_.dir().unlink_if(round_file, os::file_id(*st));
+}
+
+bool Rounds::round_running() {
+    auto round = read_round();
+    bool member_alive = round && some_member_alive(*round, queue_.entries());
+    auto state = judge_marker(round, member_alive);
+    if (state == MarkerState::over) clear_marker(); // everyone left or died
+    return state == MarkerState::running;
+}
+
+EnterResult Rounds::enter(const JoinRequest& request) {
+    JoinLock locked = queue_.lock_joins();
+    if (round_running()) return {EnterStep::round_running, nullptr, std::nullopt};
+    auto me = queue_.join(request, locked);
+    auto decision = decide_enter(me->name(), count_, live_entries(queue_.entries()));
+    switch (decision.step) {
+    case EnterStep::seal: {
+        auto round = seal(decision.members);
+        return {EnterStep::entered, std::move(me), std::move(round)};
+    }
+    case EnterStep::round_full:
+        me->leave();
+        break;
+    default:
+        break;
+    }
+    return {decision.step, std::move(me), std::nullopt};
+}
+
+std::optional<Round> Rounds::sealed_with(const Ticket& me) {
+    auto round = read_round();
+    if (round && round->has(me.name().token)) return round;
+    return std::nullopt;
+}
+
+std::optional<Round> Rounds::leave_unless_sealed(Ticket& me) {
+    JoinLock locked = queue_.lock_joins();
+    if (auto round = sealed_with(me)) return round;
+    me.leave();
+    return std::nullopt;
+}
+
+void Rounds::close(const Round& round) {
+    JoinLock locked = queue_.lock_joins();
+    if (!members_present(queue_.entries(), round).empty()) return;
+    // A round is named by its first token: no other round ever has it.
+    auto current = read_round();
+    if (current && current->members.front().token == round.members.front().token) clear_marker();
+}
+
+} // namespace coordctl
