@@ -4,11 +4,13 @@
 #include "core/status.hpp"
 #include "os/files.hpp"
 #include "os/terminal.hpp"
+#include "protocol/barrier.hpp"
 #include "protocol/leader.hpp"
 #include "protocol/queue.hpp"
 #include "protocol/task_runner.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -73,12 +75,37 @@ std::vector<TaskRow> gather_tasks(const std::string& dir) {
     return rows;
 }
 
+// A barrier is a regular file (coordctl barrier set PATH): who set it, when.
+int barrier_status(const std::string& path, bool json) {
+    auto where = split_barrier_path(path);
+    auto dir = os::Directory::open(where->dir, false);
+    auto sight = look_at_barrier(dir, where->name);
+    auto record = parse_barrier_record(sight.content);
+    auto now = os::now_unix_ms();
+    if (json) {
+        nlohmann::json j = {{"path", path}, {"kind", "barrier"}, {"set", sight.regular}};
+        if (record) j.update({{"pid", record->pid}, {"host", record->host}, {"set_ms", record->created_ms}});
+        fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    } else {
+        std::string setter = describe_setter(record, now);
+        fmt::print("barrier {}: {}{}\n", path, sight.regular ? "set" : "not set",
+                   setter.empty() ? "" : " " + setter);
+    }
+    return exit_code::ok;
+}
+
+bool is_barrier_file(const std::string& path) {
+    struct stat st;
+    return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 bool is_workers_dir(const std::string& dir) {
     struct stat st;
     return ::lstat((dir + "/tasks").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int run_status(const StatusOptions& o) {
+    if (is_barrier_file(o.dir)) return barrier_status(o.dir, o.json);
     if (is_workers_dir(o.dir)) {
         auto rows = gather_tasks(o.dir);
         fmt::print("{}", o.json ? format_task_json(o.dir, rows) : format_task_table(rows, os::now_unix_ms()));

@@ -66,3 +66,14 @@ load helpers
     [[ $output != *$'\033'* ]]
     gate_open h
 }
+
+@test "status of a barrier says whether it is set, and by whom" {
+    mkdir -p "$D"
+    "$COORDCTL" barrier set "$D/gate"
+    run "$COORDCTL" status "$D/gate"
+    [ "$status" -eq 0 ]
+    [[ $output == "barrier $D/gate: set by "*"@"*" ago" ]]
+    run "$COORDCTL" status --json "$D/gate"
+    [ "$(echo "$output" | jq -r '"\(.kind) \(.set) \(.pid > 0)"')" = "barrier true true" ]
+    "$COORDCTL" barrier unset "$D/gate"
+}
