@@ -63,7 +63,9 @@ void TaskRunner::run() {
     HoldOptions hold;
     hold.child.argv = substitute_task(options_.command, task_);
     hold.child.own_group = true;
-    hold.child.kill_with_parent = true; // a SIGKILLed worker frees its tasks at once
+    // --restart: a SIGKILLed worker must free its tasks at once, so its
+    // commands die with it (through an exec of a trampoline: batch skips it).
+    hold.child.kill_with_parent = options_.restart;
     hold.child.env = child_environment(*ticket_, queue_.dir().path(), {"COORDCTL_TASK=" + task_});
     hold.kill_after = options_.kill_after;
     hold.poll = options_.poll;
