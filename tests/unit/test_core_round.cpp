@@ -37,7 +37,7 @@ std::vector<EntryName> entries(std::initializer_list<std::uint64_t> tokens) {
 Round round_of(std::initializer_list<std::uint64_t> tokens) {
     Round round;
     for (auto t : tokens)
-        round.members.push_back({t, "p" + std::to_string(t)});
+        round.members.push_back({t, std::string("p").append(std::to_string(t))}); // GCC 12 -O3 -Wrestrict false positive on "p" + ...
     return round;
 }
 
