@@ -64,7 +64,13 @@ int run_cli(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough(false);
     std::vector<std::function<int()>> runs(subcommand_count);
-    for (std::size_t i = 0; i < subcommand_count; ++i) subcommands[i].add(app, runs[i]);
+    // Building CLI11 options was most of an uncontended lock's instructions:
+    // only the invoked subcommand gets its options.
+    std::string invoked = argc > 1 ? argv[1] : "";
+    for (std::size_t i = 0; i < subcommand_count; ++i) {
+        auto* sub = app.add_subcommand(subcommands[i].name, subcommands[i].description);
+        if (invoked == subcommands[i].name) subcommands[i].add(*sub, runs[i]);
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {

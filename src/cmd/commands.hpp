@@ -9,7 +9,9 @@ namespace coordctl {
 
 struct Subcommand {
     const char* name;
-    // Adds the subcommand and its options to `app`; sets `run` to execute it.
+    const char* description; // one line in `coordctl --help`
+    // Adds the options to the subcommand `app`; sets `run` to execute it.
+    // Only the invoked subcommand's options are built (start-up time).
     void (*add)(CLI::App& app, std::function<int()>& run);
 };
 

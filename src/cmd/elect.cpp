@@ -152,7 +152,7 @@ int run_elect(const ElectOptions& o) {
 } // namespace
 
 void add_elect_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = app.add_subcommand("elect", "Run a command only while elected leader of DIR");
+    auto* cmd = &app;
     auto o = std::make_shared<ElectOptions>();
     cmd->add_option("DIR", o->dir, "Election directory (created if missing)")->required();
     cmd->add_option("CMD", o->command, "Command and arguments (after --)");

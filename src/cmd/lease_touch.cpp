@@ -74,7 +74,7 @@ int run_lease_touch(const LeaseTouchOptions& o) {
 } // namespace
 
 void add_lease_touch_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = app.add_subcommand("lease-touch", "Refresh the heartbeat of wait files (leases)");
+    auto* cmd = &app;
     auto o = std::make_shared<LeaseTouchOptions>();
     cmd->add_option("FILE", o->files, "Wait files to refresh (from lock --hold)")->required();
     cmd->add_option("--every", o->every, "Keep refreshing every DUR until a file is gone")

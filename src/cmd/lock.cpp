@@ -127,7 +127,7 @@ void finish_options(LockOptions& o, const RawLockOptions& raw) {
 } // namespace
 
 void add_lock_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = app.add_subcommand("lock", "Run a command while holding a fair, crash-safe lock on DIR");
+    auto* cmd = &app;
     auto o = std::make_shared<LockOptions>();
     auto raw = std::make_shared<RawLockOptions>();
     cmd->add_option("DIR", o->dir, "Queue directory (created if missing)")->required();

@@ -125,7 +125,7 @@ int run_status(const StatusOptions& o) {
 } // namespace
 
 void add_status_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = app.add_subcommand("status", "Show every entry of DIR: order, owner, age, liveness");
+    auto* cmd = &app;
     auto o = std::make_shared<StatusOptions>();
     cmd->add_option("DIR", o->dir, "Queue directory")->required();
     cmd->add_flag("--json", o->json, "JSON with stable field names (see coordctl-protocol(7))");

@@ -183,7 +183,7 @@ int run_workers(const WorkersOptions& o) {
 } // namespace
 
 void add_workers_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = app.add_subcommand("workers", "Share tasks among worker processes; run CMD {} for each");
+    auto* cmd = &app;
     auto o = std::make_shared<WorkersOptions>();
     cmd->add_option("DIR", o->dir, "Pool directory (created if missing)")->required();
     cmd->add_option("CMD", o->command, "Command and arguments (after --); {} is the task name");
