@@ -136,10 +136,6 @@ void reap_adopted() {
 
 bool group_alive(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
 
-void signal_all(const std::vector<pid_t>& pids, int sig) {
-    for (pid_t pid : pids) ::kill(pid, sig);
-}
-
 std::vector<std::string> with_parent_death_signal(const std::vector<std::string>& argv) {
     std::vector<std::string> out = {"/proc/self/exe", parent_death_trampoline,
                                     std::to_string(::getpid())};

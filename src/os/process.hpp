@@ -60,7 +60,6 @@ void become_subreaper();
 std::vector<pid_t> descendants();
 // Reaps zombies of adopted orphans: our children that no Child owns.
 void reap_adopted();
-void signal_all(const std::vector<pid_t>& pids, int sig);
 // Whether any process (or zombie) is left in process group `pgid`.
 bool group_alive(pid_t pgid);
 
