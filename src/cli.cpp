@@ -64,12 +64,18 @@ int run_cli(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough(false);
     std::vector<std::function<int()>> runs(subcommand_count);
-    // Building CLI11 options was most of an uncontended lock's instructions:
-    // only the invoked subcommand gets its options.
+    std::vector<CLI::App*> subs(subcommand_count, nullptr);
+    // Building CLI11 subcommands and options was most of an uncontended
+    // lock's instructions: when a subcommand is named, only it is built.
     std::string invoked = argc > 1 ? argv[1] : "";
+    bool known = false;
+    for (std::size_t i = 0; i < subcommand_count; ++i) known = known || invoked == subcommands[i].name;
+    if (!known && !invoked.empty() && invoked[0] != '-')
+        throw UsageError(fmt::format("unknown subcommand '{}'", invoked), "");
     for (std::size_t i = 0; i < subcommand_count; ++i) {
-        auto* sub = app.add_subcommand(subcommands[i].name, subcommands[i].description);
-        if (invoked == subcommands[i].name) subcommands[i].add(*sub, runs[i]);
+        if (known && invoked != subcommands[i].name) continue;
+        subs[i] = app.add_subcommand(subcommands[i].name, subcommands[i].description);
+        if (invoked == subcommands[i].name) subcommands[i].add(*subs[i], runs[i]);
     }
     try {
         app.parse(argc, argv);
@@ -80,7 +86,7 @@ int run_cli(int argc, char** argv) {
         throw UsageError(e.what(), sub);
     }
     for (std::size_t i = 0; i < subcommand_count; ++i) {
-        if (app.got_subcommand(subcommands[i].name)) {
+        if (subs[i] != nullptr && subs[i]->parsed()) {
             try {
                 return runs[i]();
             } catch (UsageError& e) {

@@ -86,6 +86,7 @@ int run_lock(const LockOptions& o) {
         auto signals = watch_signals(loop, [&](int sig) { campaign.on_signal(sig); });
         campaign.start();
         loop.run();
+        os::exit_now(result.code, result.fatal_signal);
     }
     die_of_signal(result.fatal_signal);
     return result.code;

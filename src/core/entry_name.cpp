@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <limits>
 
 namespace coordctl {
 
@@ -52,11 +53,19 @@ std::optional<EntryName> parse_entry_name(std::string_view name) {
     default: return std::nullopt;
     }
     if (!parse_mode(name.substr(mode_start), entry)) return std::nullopt;
-    auto digits = name.substr(2, token_digits);
-    if (digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), entry.token);
-    if (ec != std::errc() || end != digits.data() + digits.size() || entry.token == 0)
-        return std::nullopt;
+    // Every waiter reads every name at each look: a plain loop, not from_chars.
+    std::uint64_t token = 0;
+    for (size_t i = 0; i < token_digits; ++i) {
+        char c = name[2 + i];
+        if (c < '0' || c > '9') return std::nullopt;
+        auto digit = static_cast<std::uint64_t>(c - '0');
+        // 19 digits always fit in 64 bits; only the 20th can overflow.
+        if (i + 1 == token_digits && token > (std::numeric_limits<std::uint64_t>::max() - digit) / 10)
+            return std::nullopt;
+        token = token * 10 + digit;
+    }
+    if (token == 0) return std::nullopt;
+    entry.token = token;
     return entry;
 }
 

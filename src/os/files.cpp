@@ -83,8 +83,11 @@ int directory_flags(FinalLink link) {
 Directory Directory::open(const std::string& given, bool create, FinalLink link) {
     std::string path = without_trailing_slashes(given);
     if (path.empty()) throw Error(exit_code_for_errno(ENOENT), "empty directory name");
-    if (create) make_directories(path);
     int fd = ::open(path.c_str(), directory_flags(link));
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR) && create) {
+        make_directories(path);
+        fd = ::open(path.c_str(), directory_flags(link));
+    }
     if (fd < 0) {
         int err = errno;
         struct stat st;
@@ -127,8 +130,7 @@ Directory::~Directory() {
     if (dir_ != nullptr) ::closedir(dir_);
 }
 
-std::vector<std::string> Directory::regular_files() {
-    std::vector<std::string> names;
+void Directory::for_each_regular_file(const std::function<void(std::string_view)>& fn) {
     ::rewinddir(dir_);
     while (struct dirent* de = ::readdir(dir_)) {
         bool regular = de->d_type == DT_REG;
@@ -136,9 +138,8 @@ std::vector<std::string> Directory::regular_files() {
             auto st = stat_entry(de->d_name);
             regular = st && S_ISREG(st->st_mode);
         }
-        if (regular) names.emplace_back(de->d_name);
+        if (regular) fn(de->d_name);
     }
-    return names;
 }
 
 std::vector<std::string> Directory::subdirectories() const {

@@ -8,8 +8,10 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coordctl::os {
@@ -50,8 +52,9 @@ class Directory {
     FileId id() const { return id_; }
     std::string path_of(const std::string& name) const { return path_ + "/" + name; }
 
-    // Names of the regular files in the directory (dot names included).
-    std::vector<std::string> regular_files();
+    // Calls fn with the name of each regular file in the directory (dot
+    // names included); the name is valid during the call only.
+    void for_each_regular_file(const std::function<void(std::string_view)>& fn);
     // Names of its subdirectories (not symlinks to directories), no dot names.
     std::vector<std::string> subdirectories() const;
     // Replaces `name` atomically with `content` (temporary dot file + rename). Throws Error.

@@ -128,10 +128,30 @@ std::vector<pid_t> descendants() {
     return all;
 }
 
+bool has_children() {
+    siginfo_t info{};
+    return ::waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0 ||
+           errno != ECHILD;
+}
+
 void reap_adopted() {
     for (pid_t kid : children_of(::getpid())) {
         if (!spawned_children().count(kid)) ::waitpid(kid, nullptr, WNOHANG);
     }
+}
+
+void exit_now(int code, int fatal_signal) {
+#if !defined(__SANITIZE_ADDRESS__)
+    std::fflush(nullptr);
+    if (fatal_signal != 0) {
+        std::signal(fatal_signal, SIG_DFL);
+        ::raise(fatal_signal);
+    }
+    ::_exit(code);
+#else
+    (void)code;
+    (void)fatal_signal;
+#endif
 }
 
 bool group_alive(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }

@@ -58,10 +58,19 @@ class ProcessExitWatch {
 void become_subreaper();
 // Every live process below this one (children, grandchildren...).
 std::vector<pid_t> descendants();
+// Whether this process has any child left, live or zombie (one system call).
+bool has_children();
 // Reaps zombies of adopted orphans: our children that no Child owns.
 void reap_adopted();
 // Whether any process (or zombie) is left in process group `pgid`.
 bool group_alive(pid_t pgid);
+
+// Ends the process at once with `code`, or of `fatal_signal` if not 0,
+// without tearing down the event loop: the kernel drops the locks,
+// descriptors and memory left faster than closing each libuv handle (some
+// 40 system calls, a sixth of an uncontended lock's). Returns only in
+// sanitizer builds, which tear down as usual so that leaks are still found.
+void exit_now(int code, int fatal_signal);
 
 // The argv that runs `argv` with PR_SET_PDEATHSIG(SIGKILL) set (through ourselves).
 std::vector<std::string> with_parent_death_signal(const std::vector<std::string>& argv);

@@ -121,6 +121,8 @@ void Hold::on_child_exit(int code) {
     child_code_ = code;
     watch_.stop();
     watch_upgrade_.stop();
+    // The usual case, nothing left below us: no need to look through /proc.
+    if (!lost_ && !options_.child.own_group && !os::has_children()) return finish(code);
     os::reap_adopted();
     // Whatever the command left running goes too, before the hold passes on.
     if (lost_ || !tree().empty()) return stop_tree();

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <limits>
 #include <unistd.h>
+#include <utility>
 
 namespace coordctl {
 
@@ -73,19 +74,19 @@ Queue Queue::open(const std::string& path, bool create) {
 
 std::vector<EntryName> Queue::entries() {
     std::vector<EntryName> out;
-    for (const auto& name : dir_.regular_files()) {
+    dir_.for_each_regular_file([&out](std::string_view name) {
         if (auto entry = parse_entry_name(name)) out.push_back(*entry);
-    }
+    });
     std::sort(out.begin(), out.end());
     return out;
 }
 
-std::uint64_t Queue::last_token(int token_fd) {
+std::uint64_t Queue::last_token(int token_fd, const std::vector<EntryName>& seen) {
     auto text = os::read_small(token_fd, 64);
     std::uint64_t high = text ? parse_token(*text).value_or(0) : 0;
     // New directory, or a damaged or lowered mark: never go below a token in
     // use, or the new entry would sort before the holder and run beside it.
-    for (const auto& entry : entries()) high = std::max(high, entry.token);
+    for (const auto& entry : seen) high = std::max(high, entry.token);
     return high;
 }
 
@@ -104,12 +105,31 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
     JoinLock held = lock_joins();
-    return join(request, held);
+    std::vector<EntryName> seen;
+    auto ticket = join_seeing(request, seen);
+    // The first look at the queue, in the same step: the entries read to
+    // take the token are still all there is (none can join meanwhile; one
+    // that left only makes the plan look again), and granting needs the
+    // token lock we hold. Saves re-reading the directory. Not after
+    // evictions: the evicted commands must be gone first (Waiter).
+    if (ticket->evicted().empty()) {
+        auto plan = plan_wait(seen, ticket->name(), ticket->must_follow());
+        if (plan.granted) ticket->mark_granted();
+        ticket->first_plan_ = std::move(plan);
+    }
+    return ticket;
 }
 
 std::unique_ptr<Ticket> Queue::join(const JoinRequest& request, const JoinLock&) {
+    std::vector<EntryName> seen;
+    return join_seeing(request, seen);
+}
+
+// Under the join lock. `seen`: the entries read, then with ours added, in order.
+std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, std::vector<EntryName>& seen) {
     int tokens = token_fd();
-    EntryName name{request.priority, last_token(tokens), request.mode, request.slots};
+    seen = entries();
+    EntryName name{request.priority, last_token(tokens, seen), request.mode, request.slots};
     Record record = new_record(request);
     os::UniqueFd fd;
     HeldSlot held;
@@ -130,6 +150,7 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request, const JoinLock&)
     // the mark): it is removed on the way out.
     auto ticket = std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record), held);
     os::write_at_start(tokens, format_token(name.token), dir_.path_of(token_file));
+    seen.insert(std::upper_bound(seen.begin(), seen.end(), name), name);
     if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt);
     return ticket;
 }
@@ -163,6 +184,7 @@ void Queue::evict(Ticket& ticket, const EntryName& holder) {
 }
 
 WaitPlan Queue::plan_and_grant(Ticket& ticket) {
+    if (ticket.first_plan_) return *std::exchange(ticket.first_plan_, std::nullopt);
     int tokens = token_fd();
     os::lock_shared(tokens, dir_.path_of(token_file));
     auto plan = plan_wait(entries(), ticket.name(), ticket.must_follow());

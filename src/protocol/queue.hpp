@@ -66,6 +66,7 @@ class Ticket {
 
   private:
     friend class Queue;
+    std::optional<WaitPlan> first_plan_; // taken when joining, used by the first look
     const os::Directory& dir_;
     EntryName name_;
     os::UniqueFd fd_;
@@ -127,7 +128,8 @@ class Queue {
   private:
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
     int token_fd();
-    std::uint64_t last_token(int token_fd);
+    std::uint64_t last_token(int token_fd, const std::vector<EntryName>& seen);
+    std::unique_ptr<Ticket> join_seeing(const JoinRequest& request, std::vector<EntryName>& seen);
     std::optional<Record> parse_or_report(const EntryName& entry, int fd);
     void find_holders_to_follow(Ticket& ticket, bool preempt);
     void evict(Ticket& ticket, const EntryName& holder);

@@ -39,6 +39,7 @@ load helpers
     [[ $output == *"--conflict-exit-code"* ]]
     run "$COORDCTL" frobnicate
     [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: unknown subcommand 'frobnicate'" ]
     run "$COORDCTL"
     [ "$status" -eq 64 ]
 }
