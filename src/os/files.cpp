@@ -245,12 +245,17 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
 void lock_shared(int fd, const std::string& path) { flock_or_throw(fd, LOCK_SH, path); }
 void lock_exclusive(int fd, const std::string& path) { flock_or_throw(fd, LOCK_EX, path); }
 
-bool try_lock_exclusive(int fd) {
-    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+namespace {
+bool try_flock(int fd, int op) {
+    while (::flock(fd, op | LOCK_NB) != 0) {
         if (errno != EINTR) return false;
     }
     return true;
 }
+} // namespace
+
+bool try_lock_exclusive(int fd) { return try_flock(fd, LOCK_EX); }
+bool try_lock_shared(int fd) { return try_flock(fd, LOCK_SH); }
 
 void unlock(int fd) { ::flock(fd, LOCK_UN); }
 

@@ -29,15 +29,38 @@ void die_of_signal(int sig) {
 Campaign::Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
                    std::function<void(CampaignResult)> done)
     : loop_(loop), queue_(queue), options_(options), done_(std::move(done)),
-      progress_(choose_progress_style(options.quiet, options.verbose), queue.dir().path()) {}
+      progress_(choose_progress_style(options.quiet, options.verbose), queue.dir().path()),
+      join_retry_(loop) {}
 
 Campaign::~Campaign() = default;
 
 void Campaign::start() {
-    ticket_ = queue_.join(options_.join);
+    ticket_ = queue_.try_join(options_.join);
+    if (!ticket_) return wait_to_join();
+    join_tried_since_.reset();
     waiter_.emplace(loop_, queue_, *ticket_, options_.wait, progress_,
                     [this](WaitOutcome outcome) { on_wait_done(outcome); });
     waiter_->start();
+}
+
+// Nobody else can join meanwhile either: look again every 20 ms, within
+// -n/-w, while signals still cancel.
+void Campaign::wait_to_join() {
+    constexpr auto retry_every = std::chrono::milliseconds(20);
+    auto now = std::chrono::steady_clock::now();
+    if (!join_tried_since_) join_tried_since_ = now;
+    auto waited = std::chrono::duration_cast<Duration>(now - *join_tried_since_);
+    const auto& timeout = options_.wait.timeout;
+    if (timeout && waited >= *timeout) return not_acquired("the queue's join lock is held too long by another process",
+                                                            queue_.dir().path_of(token_file));
+    join_retry_.start(timeout ? std::min<Duration>(retry_every, *timeout - waited) : retry_every,
+                      [this] { start(); });
+}
+
+void Campaign::not_acquired(const std::string& why, const std::string& path) {
+    if (!options_.quiet)
+        fmt::print(stderr, "coordctl: {}{}: {}\n", options_.nonblock ? "" : "timed out; ", why, path);
+    end({options_.conflict_exit_code, 0, false});
 }
 
 void Campaign::on_wait_done(WaitOutcome outcome) {
@@ -45,11 +68,10 @@ void Campaign::on_wait_done(WaitOutcome outcome) {
     switch (outcome) {
     case WaitOutcome::granted: return options_.hand_over ? hand_over() : start_hold();
     case WaitOutcome::not_acquired:
-        if (!options_.quiet)
-            fmt::print(stderr, "coordctl: {} {}: {}\n",
-                       options_.nonblock ? "lock is held by" : "timed out; lock is held by",
-                       progress_.holder(), dir);
-        return end({options_.conflict_exit_code, 0, false});
+        if (waiter_->token_lock_busy())
+            return not_acquired("the queue's join lock is held too long by another process",
+                                queue_.dir().path_of(token_file));
+        return not_acquired("lock is held by " + progress_.holder(), dir);
     case WaitOutcome::lost:
         fmt::print(stderr, "coordctl: wait file removed while waiting: {}\n", ticket_->path());
         return end({exit_code::lost, 0, false});
@@ -80,7 +102,8 @@ void Campaign::on_signal(int sig) {
     if (!done_) return;
     if (hold_) return hold_->relay(sig);
     if (sig == SIGWINCH) return;
-    waiter_->stop();
+    join_retry_.stop();
+    if (waiter_) waiter_->stop();
     progress_.finish();
     end({exit_code::signal_base + sig, sig, false});
 }

@@ -46,6 +46,8 @@ class Campaign {
     void on_signal(int sig);
 
   private:
+    void wait_to_join();
+    void not_acquired(const std::string& why, const std::string& path);
     void on_wait_done(WaitOutcome outcome);
     void hand_over();
     void start_hold();
@@ -59,6 +61,8 @@ class Campaign {
     std::unique_ptr<Ticket> ticket_;
     std::optional<Waiter> waiter_;
     std::optional<Hold> hold_;
+    os::Timer join_retry_; // while the join lock is held by a stopped or hostile process
+    std::optional<std::chrono::steady_clock::time_point> join_tried_since_;
 };
 
 // The signals a campaign handles (SPEC §3).

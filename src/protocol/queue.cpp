@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <limits>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 
@@ -44,6 +45,18 @@ void Ticket::leave() {
 namespace {
 
 constexpr int max_publish_attempts = 1000;
+// How long a busy token lock is retried before the caller is told to wait on its loop.
+constexpr int token_lock_tries = 50;
+constexpr auto token_lock_retry_every = std::chrono::microseconds(100);
+
+// Takes the token lock without blocking, retrying for about 5 ms.
+bool take_token_lock(int fd, bool exclusive) {
+    for (int i = 0;; ++i) {
+        if (exclusive ? os::try_lock_exclusive(fd) : os::try_lock_shared(fd)) return true;
+        if (i == token_lock_tries) return false;
+        std::this_thread::sleep_for(token_lock_retry_every);
+    }
+}
 
 Record new_record(const JoinRequest& request) {
     const auto& me = os::host_identity();
@@ -105,6 +118,18 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
     JoinLock held = lock_joins();
+    return join_and_plan(request);
+}
+
+std::unique_ptr<Ticket> Queue::try_join(const JoinRequest& request) {
+    int tokens = token_fd();
+    if (!take_token_lock(tokens, true)) return nullptr;
+    JoinLock held(tokens);
+    return join_and_plan(request);
+}
+
+// Under the join lock.
+std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request) {
     std::vector<EntryName> seen;
     auto ticket = join_seeing(request, seen);
     // The first look at the queue, in the same step: the entries read to
@@ -183,10 +208,10 @@ void Queue::evict(Ticket& ticket, const EntryName& holder) {
     if (probe.fd) ticket.evicted_.push_back(std::move(probe.fd));
 }
 
-WaitPlan Queue::plan_and_grant(Ticket& ticket) {
-    if (ticket.first_plan_) return *std::exchange(ticket.first_plan_, std::nullopt);
+std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket) {
+    if (ticket.first_plan_) return std::exchange(ticket.first_plan_, std::nullopt);
     int tokens = token_fd();
-    os::lock_shared(tokens, dir_.path_of(token_file));
+    if (!take_token_lock(tokens, false)) return std::nullopt;
     auto plan = plan_wait(entries(), ticket.name(), ticket.must_follow());
     if (plan.granted) ticket.mark_granted();
     os::unlock(tokens);

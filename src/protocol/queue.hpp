@@ -106,7 +106,13 @@ class Queue {
     static Queue open(const std::string& path, bool create);
 
     const os::Directory& dir() const { return dir_; }
+    // Joins, blocking until the join lock is free.
     std::unique_ptr<Ticket> join(const JoinRequest& request);
+    // Joins, or returns null if the join lock stays taken for more than a
+    // moment: joiners hold it for microseconds, so only a stopped or hostile
+    // process holds it longer. The caller waits on its loop (signals and
+    // deadlines still work) and tries again.
+    std::unique_ptr<Ticket> try_join(const JoinRequest& request);
     // Blocks until held. Only join (the overload below) while holding it, and
     // never plan_and_grant: both use the same open file description.
     JoinLock lock_joins();
@@ -118,8 +124,9 @@ class Queue {
     std::vector<EntryName> entries();
     // Where the ticket stands. If it may hold, it is marked granted in the
     // same step (under the token lock, so a cut-in-line entry joining at that
-    // moment either sees it as a holder or is seen by it).
-    WaitPlan plan_and_grant(Ticket& ticket);
+    // moment either sees it as a holder or is seen by it). Nothing if the
+    // token lock stays taken for more than a moment (see try_join).
+    std::optional<WaitPlan> plan_and_grant(Ticket& ticket);
     EntryProbe probe(const EntryName& entry);
     std::optional<Record> read_record(const EntryName& entry);
     // Removes an entry proven stale, with a warning naming its owner.
@@ -130,6 +137,7 @@ class Queue {
     int token_fd();
     std::uint64_t last_token(int token_fd, const std::vector<EntryName>& seen);
     std::unique_ptr<Ticket> join_seeing(const JoinRequest& request, std::vector<EntryName>& seen);
+    std::unique_ptr<Ticket> join_and_plan(const JoinRequest& request);
     std::optional<Record> parse_or_report(const EntryName& entry, int fd);
     void find_holders_to_follow(Ticket& ticket, bool preempt);
     void evict(Ticket& ticket, const EntryName& holder);

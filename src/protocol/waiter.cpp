@@ -7,6 +7,7 @@ namespace coordctl {
 
 namespace {
 constexpr auto tick_every = std::chrono::seconds(1);
+constexpr auto token_busy_retry = std::chrono::milliseconds(20);
 } // namespace
 
 // Everything one watched entry can wake us with; destroyed (and so
@@ -66,7 +67,14 @@ void Waiter::evaluate() {
     waits_.clear();
     while (true) {
         if (wait_for_evicted()) return;
-        auto plan = queue_.plan_and_grant(ticket_);
+        auto looked = queue_.plan_and_grant(ticket_);
+        token_lock_busy_ = !looked;
+        if (!looked) { // the token lock is held by a stopped or hostile process
+            if (nonblocking()) return finish(WaitOutcome::not_acquired);
+            soon_.start(token_busy_retry, [this] { evaluate(); });
+            return;
+        }
+        auto& plan = *looked;
         if (!plan.present || !ticket_.still_mine()) return finish(WaitOutcome::lost);
         if (!plan.conflict.empty()) {
             conflict_ = plan.conflict;

@@ -34,6 +34,8 @@ class Waiter {
     void stop(); // cancel without calling done
     // Why the participants disagree (after WaitOutcome::conflict).
     const std::string& conflict() const { return conflict_; }
+    // The last look found the token lock held too long by another process.
+    bool token_lock_busy() const { return token_lock_busy_; }
 
   private:
     struct EntryWait;
@@ -56,6 +58,7 @@ class Waiter {
     std::function<void(WaitOutcome)> done_;
     bool finished_ = false;
     std::string conflict_;
+    bool token_lock_busy_ = false;
     std::vector<std::unique_ptr<EntryWait>> waits_;
     os::Timer soon_;
     os::Timer deadline_;

@@ -248,3 +248,52 @@ damaged_file() { # KIND NAME
     for name in "${names[@]}"; do [ "$(cat "$D/$name")" = garbage ]; done
     rm "${names[@]/#/$D/}"
 }
+
+# hold_token NAME: a process that takes the exclusive lock on DIR/.token and
+# keeps it (as one stopped mid-join would) until `gate_open NAME`.
+hold_token() {
+    gate_make "$1"
+    bg flock -x "$D/.token" sh -c "echo held >'$T/token-$1'; $(gate_cmd "$1")"
+    wait_for "the token lock to be taken" file_exists "$T/token-$1"
+}
+in_event_loop() { [[ $(cat "/proc/$1/wchan" 2>/dev/null) == *epoll* ]]; }
+
+@test "a join lock held by a stuck process: -n and -w give up with 75, a signal still cancels, the join goes on once free" {
+    "$COORDCTL" lock "$D" -- true
+    hold_token t
+    run "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    [ "$output" = "coordctl: the queue's join lock is held too long by another process: $D/.token" ]
+    run "$COORDCTL" lock -w 300ms "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    [ "$output" = "coordctl: timed out; the queue's join lock is held too long by another process: $D/.token" ]
+    bg "$COORDCTL" lock "$D" -- echo ran
+    local cancelled=$!
+    wait_for "the joiner to wait on its event loop" in_event_loop "$cancelled"
+    kill -TERM "$cancelled"
+    wait_status "$cancelled"
+    [ "$status" -eq 143 ]
+    bg "$COORDCTL" lock "$D" -- sh -c "echo ran >>'$T/log'"
+    local joiner=$!
+    wait_for "the joiner to wait on its event loop" in_event_loop "$joiner"
+    [ "$(wait_files)" -eq 0 ]
+    gate_open t
+    wait_for "the joiner to run once the join lock is free" file_has_line "$T/log" ran
+}
+
+@test "a waiter whose turn comes while the join lock is stuck gives up within -w, then the queue goes on" {
+    hold_gate h
+    bg "$COORDCTL" lock -w 1s "$D" -- echo ran 2>"$T/err"
+    local waiter=$!
+    wait_for "the waiter to queue" has_wait_files 2
+    hold_token t
+    gate_open h
+    wait_for "the waiter to give up" process_gone "$waiter"
+    wait_status "$waiter"
+    [ "$status" -eq 75 ]
+    [ "$(cat "$T/err")" = "coordctl: timed out; the queue's join lock is held too long by another process: $D/.token" ]
+    gate_open t
+    run "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+}
