@@ -51,10 +51,14 @@ void Campaign::wait_to_join() {
     if (!join_tried_since_) join_tried_since_ = now;
     auto waited = std::chrono::duration_cast<Duration>(now - *join_tried_since_);
     const auto& timeout = options_.wait.timeout;
-    if (timeout && waited >= *timeout) return not_acquired("the queue's join lock is held too long by another process",
-                                                            queue_.dir().path_of(token_file));
+    if (timeout && waited >= *timeout) return join_lock_held();
     join_retry_.start(timeout ? std::min<Duration>(retry_every, *timeout - waited) : retry_every,
                       [this] { start(); });
+}
+
+void Campaign::join_lock_held() {
+    not_acquired("the queue's join lock is held too long by another process",
+                 queue_.dir().path_of(token_file));
 }
 
 void Campaign::not_acquired(const std::string& why, const std::string& path) {
@@ -68,9 +72,7 @@ void Campaign::on_wait_done(WaitOutcome outcome) {
     switch (outcome) {
     case WaitOutcome::granted: return options_.hand_over ? hand_over() : start_hold();
     case WaitOutcome::not_acquired:
-        if (waiter_->token_lock_busy())
-            return not_acquired("the queue's join lock is held too long by another process",
-                                queue_.dir().path_of(token_file));
+        if (waiter_->token_lock_busy()) return join_lock_held();
         return not_acquired("lock is held by " + progress_.holder(), dir);
     case WaitOutcome::lost:
         fmt::print(stderr, "coordctl: wait file removed while waiting: {}\n", ticket_->path());

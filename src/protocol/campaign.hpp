@@ -47,6 +47,7 @@ class Campaign {
 
   private:
     void wait_to_join();
+    void join_lock_held();
     void not_acquired(const std::string& why, const std::string& path);
     void on_wait_done(WaitOutcome outcome);
     void hand_over();
