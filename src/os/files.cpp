@@ -17,6 +17,8 @@ FileId file_id(const struct stat& st) { return {st.st_dev, st.st_ino}; }
 
 namespace {
 
+constexpr std::string_view temporary_prefix = ".tmp-";
+
 void make_directories(const std::string& path) {
     for (size_t pos = 1; pos != std::string::npos; pos = path.find('/', pos + 1)) {
         std::string prefix = path.substr(0, pos);
@@ -157,7 +159,7 @@ std::vector<std::string> Directory::subdirectories() const {
 }
 
 void Directory::replace_file(const std::string& name, const std::string& content) const {
-    std::string temp = fmt::format(".tmp-{}-{}", ::getpid(), name);
+    std::string temp = fmt::format("{}{}-{}", temporary_prefix, ::getpid(), name);
     UniqueFd fd(::openat(fd_, temp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
     if (!fd) throw Error("cannot create", path_of(temp), errno);
     try {
@@ -167,6 +169,17 @@ void Directory::replace_file(const std::string& name, const std::string& content
     } catch (...) {
         ::unlinkat(fd_, temp.c_str(), 0);
         throw;
+    }
+}
+
+void Directory::remove_old_temporaries(std::chrono::milliseconds age) {
+    std::vector<std::string> temporaries;
+    for_each_regular_file([&](std::string_view name) {
+        if (name.starts_with(temporary_prefix)) temporaries.emplace_back(name);
+    });
+    for (const auto& name : temporaries) {
+        auto st = stat_entry(name);
+        if (st && mtime_age(*st) > age) unlink_if(name, file_id(*st));
     }
 }
 
@@ -208,7 +221,7 @@ UniqueFd Directory::publish(const std::string& name, const std::string& content,
     } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
         throw Error(what, path_of(name), errno);
     }
-    std::string temp = fmt::format(".tmp-{}-{}", ::getpid(), name);
+    std::string temp = fmt::format("{}{}-{}", temporary_prefix, ::getpid(), name);
     fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
     if (!fd) throw Error(what, path_of(temp), errno);
     try {

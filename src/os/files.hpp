@@ -59,6 +59,9 @@ class Directory {
     std::vector<std::string> subdirectories() const;
     // Replaces `name` atomically with `content` (temporary dot file + rename). Throws Error.
     void replace_file(const std::string& name, const std::string& content) const;
+    // Removes the temporary files replace_file left when its process was
+    // killed while writing: those older than `age` (a write takes microseconds).
+    void remove_old_temporaries(std::chrono::milliseconds age);
 
     // Opens an entry read-only without following symlinks or blocking on FIFOs;
     // anything but a regular file is EINVAL.

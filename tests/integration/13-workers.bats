@@ -119,3 +119,18 @@ SH
     run "$COORDCTL" workers "$D" --capacity 1 -- true
     [ "$status" -eq 64 ]
 }
+
+@test "a result file left half-written by a killed worker is removed by the next worker once 10 minutes old" {
+    mkdir -p "$D/state"
+    echo '{"trunc' >"$D/state/.tmp-999999-1.json"
+    touch -d '-11 minutes' "$D/state/.tmp-999999-1.json"
+    echo '{"trunc' >"$D/state/.tmp-999998-2.json" # fresh: its writer may be at work
+    mkfifo "$D/state/.tmp-999997-3.json"           # not a regular file: left alone
+    touch -h -d '-11 minutes' "$D/state/.tmp-999997-3.json"
+    run "$COORDCTL" workers "$D" --tasks 2 --capacity 1 -- true
+    [ "$status" -eq 0 ]
+    [ ! -e "$D/state/.tmp-999999-1.json" ]
+    [ -f "$D/state/.tmp-999998-2.json" ]
+    [ -p "$D/state/.tmp-999997-3.json" ]
+    rm "$D/state/.tmp-999998-2.json" "$D/state/.tmp-999997-3.json"
+}
