@@ -186,7 +186,7 @@ int run_dbarrier(const DbarrierOptions& o) {
         code = session.run();
         sig = session.fatal_signal();
     }
-    die_of_signal(sig); // left while blocked: die of the signal, as the caller expects
+    os::die_of_signal(sig); // left while blocked: die of the signal, as the caller expects
     return code;
 }
 

@@ -46,6 +46,7 @@ CampaignOptions campaign_options(const ElectOptions& o, Queue& queue) {
     if (!o.poll_interval.empty())
         c.wait.poll_interval = parse_duration_option("--poll-interval", o.poll_interval);
     c.wait.poll = o.poll || os::is_network_filesystem(queue.dir().fd());
+    c.join.look_when_joining = !c.wait.poll;
     c.hold.child.argv = c.join.command;
     std::string id = o.id.empty() ? fmt::format("{}@{}", ::getpid(), os::host_identity().host) : o.id;
     c.hold.child.env = {"COORDCTL_LEADER_ID=" + id};
@@ -85,7 +86,7 @@ int campaign(const ElectOptions& o) {
         start();
         loop.run();
     }
-    die_of_signal(result.fatal_signal);
+    os::die_of_signal(result.fatal_signal);
     return result.code;
 }
 

@@ -53,6 +53,7 @@ CampaignOptions campaign_options(const LockOptions& o, const Queue& queue, std::
     c.wait.timeout = o.nonblock ? std::optional<Duration>(Duration(0)) : o.timeout;
     c.wait.poll_interval = o.poll_interval;
     c.wait.poll = o.poll || os::is_network_filesystem(queue.dir().fd());
+    c.join.look_when_joining = !c.wait.poll;
     c.hold.child.argv = std::move(argv);
     c.hold.child.kill_with_parent = o.orphan_kill;
     c.hold.kill_after = o.kill_after;
@@ -88,7 +89,7 @@ int run_lock(const LockOptions& o) {
         loop.run();
         os::exit_now(result.code, result.fatal_signal);
     }
-    die_of_signal(result.fatal_signal);
+    os::die_of_signal(result.fatal_signal);
     return result.code;
 }
 

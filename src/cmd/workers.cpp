@@ -66,7 +66,9 @@ class Worker {
           tasks_dir_(os::Directory::open(o.dir + "/tasks", true)),
           state_(os::Directory::open(o.dir + "/state", true)), soon_(loop) {
         options_.poll = options_.poll || os::is_network_filesystem(root_.fd());
-        state_.remove_old_temporaries(std::chrono::minutes(10)); // of workers killed mid-write
+        for (const auto& name : state_.remove_old_temporaries(std::chrono::minutes(10)))
+            fmt::print(stderr, "coordctl: warning: removed a result file left half-written by a killed worker: {}\n",
+                       state_.path_of(name));
         for (const auto& task : tasks_) os::Directory::open(o.dir + "/tasks/" + task, true);
         // Workers started together begin at different tasks.
         std::rotate(tasks_.begin(), tasks_.begin() + ::getpid() % tasks_.size(), tasks_.end());

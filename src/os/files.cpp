@@ -172,15 +172,16 @@ void Directory::replace_file(const std::string& name, const std::string& content
     }
 }
 
-void Directory::remove_old_temporaries(std::chrono::milliseconds age) {
-    std::vector<std::string> temporaries;
+std::vector<std::string> Directory::remove_old_temporaries(std::chrono::milliseconds age) {
+    std::vector<std::string> temporaries, removed;
     for_each_regular_file([&](std::string_view name) {
         if (name.starts_with(temporary_prefix)) temporaries.emplace_back(name);
     });
     for (const auto& name : temporaries) {
         auto st = stat_entry(name);
-        if (st && mtime_age(*st) > age) unlink_if(name, file_id(*st));
+        if (st && mtime_age(*st) > age && unlink_if(name, file_id(*st)) == 0) removed.push_back(name);
     }
+    return removed;
 }
 
 OpenResult Directory::open_entry(const std::string& name) const {
@@ -255,7 +256,6 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
     return fd;
 }
 
-void lock_shared(int fd, const std::string& path) { flock_or_throw(fd, LOCK_SH, path); }
 void lock_exclusive(int fd, const std::string& path) { flock_or_throw(fd, LOCK_EX, path); }
 
 namespace {

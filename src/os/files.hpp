@@ -60,8 +60,9 @@ class Directory {
     // Replaces `name` atomically with `content` (temporary dot file + rename). Throws Error.
     void replace_file(const std::string& name, const std::string& content) const;
     // Removes the temporary files replace_file left when its process was
-    // killed while writing: those older than `age` (a write takes microseconds).
-    void remove_old_temporaries(std::chrono::milliseconds age);
+    // killed while writing: those older than `age` (a write takes
+    // microseconds). Returns the names removed.
+    std::vector<std::string> remove_old_temporaries(std::chrono::milliseconds age);
 
     // Opens an entry read-only without following symlinks or blocking on FIFOs;
     // anything but a regular file is EINVAL.
@@ -93,7 +94,6 @@ class Directory {
 };
 
 // Whole-file kernel locks (flock), the liveness signal of the protocol.
-void lock_shared(int fd, const std::string& path);    // blocking; throws Error
 void lock_exclusive(int fd, const std::string& path); // blocking; throws Error
 bool try_lock_exclusive(int fd);                      // true if taken
 bool try_lock_shared(int fd);                         // true if taken

@@ -143,15 +143,18 @@ void reap_adopted() {
 void exit_now(int code, int fatal_signal) {
 #if !defined(__SANITIZE_ADDRESS__)
     std::fflush(nullptr);
-    if (fatal_signal != 0) {
-        std::signal(fatal_signal, SIG_DFL);
-        ::raise(fatal_signal);
-    }
+    die_of_signal(fatal_signal);
     ::_exit(code);
 #else
     (void)code;
     (void)fatal_signal;
 #endif
+}
+
+void die_of_signal(int sig) {
+    if (sig == 0) return;
+    std::signal(sig, SIG_DFL);
+    ::raise(sig);
 }
 
 bool group_alive(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }

@@ -71,6 +71,9 @@ bool group_alive(pid_t pgid);
 // 40 system calls, a sixth of an uncontended lock's). Returns only in
 // sanitizer builds, which tear down as usual so that leaks are still found.
 void exit_now(int code, int fatal_signal);
+// Dies of `sig` (default action) if not 0: cancelled by a signal while
+// waiting, as the caller expects. Returns if the signal does not kill.
+void die_of_signal(int sig);
 
 // The argv that runs `argv` with PR_SET_PDEATHSIG(SIGKILL) set (through ourselves).
 std::vector<std::string> with_parent_death_signal(const std::vector<std::string>& argv);

@@ -20,12 +20,6 @@ std::vector<std::unique_ptr<os::SignalWatch>> watch_signals(os::Loop& loop, std:
     return watches;
 }
 
-void die_of_signal(int sig) {
-    if (sig == 0) return;
-    std::signal(sig, SIG_DFL);
-    ::raise(sig);
-}
-
 Campaign::Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
                    std::function<void(CampaignResult)> done)
     : loop_(loop), queue_(queue), options_(options), done_(std::move(done)),
@@ -35,24 +29,32 @@ Campaign::Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
 Campaign::~Campaign() = default;
 
 void Campaign::start() {
+    auto since = std::chrono::steady_clock::now();
+    if (!join_tried_since_) join_tried_since_ = since;
     ticket_ = queue_.try_join(options_.join);
     if (!ticket_) return wait_to_join();
-    join_tried_since_.reset();
-    waiter_.emplace(loop_, queue_, *ticket_, options_.wait, progress_,
+    // -w counts from the start, time spent waiting to join included.
+    WaitOptions wait = options_.wait;
+    auto waited = std::chrono::duration_cast<Duration>(since - *std::exchange(join_tried_since_, std::nullopt));
+    if (wait.timeout && wait.timeout->count() > 0)
+        wait.timeout = std::max(Duration(1), *wait.timeout - waited);
+    waiter_.emplace(loop_, queue_, *ticket_, wait, progress_,
                     [this](WaitOutcome outcome) { on_wait_done(outcome); });
     waiter_->start();
 }
 
-// Nobody else can join meanwhile either: look again every 20 ms, within
-// -n/-w, while signals still cancel.
+// Nobody else can join meanwhile either: look again from the loop, within
+// -n (see token_lock_patience) or -w, while signals still cancel.
 void Campaign::wait_to_join() {
-    constexpr auto retry_every = std::chrono::milliseconds(20);
-    auto now = std::chrono::steady_clock::now();
-    if (!join_tried_since_) join_tried_since_ = now;
-    auto waited = std::chrono::duration_cast<Duration>(now - *join_tried_since_);
-    const auto& timeout = options_.wait.timeout;
-    if (timeout && waited >= *timeout) return join_lock_held();
-    join_retry_.start(timeout ? std::min<Duration>(retry_every, *timeout - waited) : retry_every,
+    auto waited = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - *join_tried_since_);
+    auto limit = options_.wait.timeout;
+    if (options_.nonblock) limit = token_lock_patience;
+    if (limit && waited >= *limit) return join_lock_held();
+    if (options_.verbose && !said_join_lock_held_)
+        fmt::print(stderr, "coordctl: waiting for the queue's join lock, held by another process: {}\n",
+                   queue_.dir().path_of(token_file));
+    said_join_lock_held_ = true;
+    join_retry_.start(limit ? std::min(token_lock_retry_every, *limit - waited) : token_lock_retry_every,
                       [this] { start(); });
 }
 

@@ -64,12 +64,10 @@ class Campaign {
     std::optional<Hold> hold_;
     os::Timer join_retry_; // while the join lock is held by a stopped or hostile process
     std::optional<std::chrono::steady_clock::time_point> join_tried_since_;
+    bool said_join_lock_held_ = false;
 };
 
 // The signals a campaign handles (SPEC §3).
 std::vector<std::unique_ptr<os::SignalWatch>> watch_signals(os::Loop& loop, std::function<void(int)> fn);
-
-// Cancelled by a signal while waiting: die of it, as the caller expects.
-void die_of_signal(int sig);
 
 } // namespace coordctl

@@ -49,7 +49,7 @@ constexpr int max_publish_attempts = 1000;
 constexpr int token_lock_tries = 50;
 constexpr auto token_lock_retry_every = std::chrono::microseconds(100);
 
-// Takes the token lock without blocking, retrying for about 5 ms.
+// Takes the token lock without blocking, retrying for a few milliseconds.
 bool take_token_lock(int fd, bool exclusive) {
     for (int i = 0;; ++i) {
         if (exclusive ? os::try_lock_exclusive(fd) : os::try_lock_shared(fd)) return true;
@@ -137,7 +137,7 @@ std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request) {
     // that left only makes the plan look again), and granting needs the
     // token lock we hold. Saves re-reading the directory. Not after
     // evictions: the evicted commands must be gone first (Waiter).
-    if (ticket->evicted().empty()) {
+    if (request.look_when_joining && ticket->evicted().empty()) {
         auto plan = plan_wait(seen, ticket->name(), ticket->must_follow());
         if (plan.granted) ticket->mark_granted();
         ticket->first_plan_ = std::move(plan);

@@ -22,6 +22,12 @@ namespace coordctl {
 
 inline constexpr Duration default_ttl = std::chrono::seconds(30);
 inline constexpr const char* token_file = ".token";
+// Joiners and granters hold the token lock for microseconds; one that keeps
+// it longer is stopped or hostile. While it does, lock and elect look again
+// this often from their loop, and -n gives up after the patience (a storm of
+// simultaneous joins can keep the lock busy for tens of milliseconds).
+inline constexpr Duration token_lock_retry_every = std::chrono::milliseconds(20);
+inline constexpr Duration token_lock_patience = std::chrono::seconds(1);
 
 struct JoinRequest {
     Mode mode = Mode::exclusive;
@@ -32,6 +38,11 @@ struct JoinRequest {
     std::vector<std::string> command;
     Duration ttl = default_ttl;
     pid_t hold_owner = 0; // lock --hold: the process the entry belongs to once we exit
+    // Take the first look at the queue (and the grant) while joining, with
+    // the entries read to find the token. Not on network filesystems, where
+    // that listing may come from the client's cache: there the first look
+    // re-reads the directory after our own entry is published.
+    bool look_when_joining = true;
 };
 
 // My entry in the queue. It holds a shared kernel lock on its file from
@@ -124,8 +135,10 @@ class Queue {
     std::vector<EntryName> entries();
     // Where the ticket stands. If it may hold, it is marked granted in the
     // same step (under the token lock, so a cut-in-line entry joining at that
-    // moment either sees it as a holder or is seen by it). Nothing if the
-    // token lock stays taken for more than a moment (see try_join).
+    // moment either sees it as a holder or is seen by it). The first call
+    // returns the look taken while joining, if any (granted then under the
+    // exclusive lock). Nothing if the token lock stays taken for more than a
+    // moment (see try_join).
     std::optional<WaitPlan> plan_and_grant(Ticket& ticket);
     EntryProbe probe(const EntryName& entry);
     std::optional<Record> read_record(const EntryName& entry);

@@ -35,6 +35,7 @@ void TaskRunner::take(bool standby) {
     join.label = task_;
     join.command = substitute_task(options_.command, task_);
     join.ttl = options_.ttl;
+    join.look_when_joining = !options_.poll;
     ticket_ = queue_.join(join);
     WaitOptions wait;
     if (!standby) wait.timeout = Duration(0);

@@ -7,7 +7,6 @@ namespace coordctl {
 
 namespace {
 constexpr auto tick_every = std::chrono::seconds(1);
-constexpr auto token_busy_retry = std::chrono::milliseconds(20);
 } // namespace
 
 // Everything one watched entry can wake us with; destroyed (and so
@@ -68,12 +67,15 @@ void Waiter::evaluate() {
     while (true) {
         if (wait_for_evicted()) return;
         auto looked = queue_.plan_and_grant(ticket_);
-        token_lock_busy_ = !looked;
         if (!looked) { // the token lock is held by a stopped or hostile process
-            if (nonblocking()) return finish(WaitOutcome::not_acquired);
-            soon_.start(token_busy_retry, [this] { evaluate(); });
+            auto now = std::chrono::steady_clock::now();
+            if (!token_lock_busy_since_) token_lock_busy_since_ = now;
+            if (nonblocking() && now - *token_lock_busy_since_ >= token_lock_patience)
+                return finish(WaitOutcome::not_acquired);
+            soon_.start(token_lock_retry_every, [this] { evaluate(); });
             return;
         }
+        token_lock_busy_since_.reset();
         auto& plan = *looked;
         if (!plan.present || !ticket_.still_mine()) return finish(WaitOutcome::lost);
         if (!plan.conflict.empty()) {

@@ -129,6 +129,7 @@ SH
     touch -h -d '-11 minutes' "$D/state/.tmp-999997-3.json"
     run "$COORDCTL" workers "$D" --tasks 2 --capacity 1 -- true
     [ "$status" -eq 0 ]
+    [ "$output" = "coordctl: warning: removed a result file left half-written by a killed worker: $D/state/.tmp-999999-1.json" ]
     [ ! -e "$D/state/.tmp-999999-1.json" ]
     [ -f "$D/state/.tmp-999998-2.json" ]
     [ -p "$D/state/.tmp-999997-3.json" ]

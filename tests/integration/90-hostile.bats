@@ -256,7 +256,6 @@ hold_token() {
     bg flock -x "$D/.token" sh -c "echo held >'$T/token-$1'; $(gate_cmd "$1")"
     wait_for "the token lock to be taken" file_exists "$T/token-$1"
 }
-in_event_loop() { [[ $(cat "/proc/$1/wchan" 2>/dev/null) == *epoll* ]]; }
 
 @test "a join lock held by a stuck process: -n and -w give up with 75, a signal still cancels, the join goes on once free" {
     "$COORDCTL" lock "$D" -- true
@@ -267,15 +266,15 @@ in_event_loop() { [[ $(cat "/proc/$1/wchan" 2>/dev/null) == *epoll* ]]; }
     run "$COORDCTL" lock -w 300ms "$D" -- echo ran
     [ "$status" -eq 75 ]
     [ "$output" = "coordctl: timed out; the queue's join lock is held too long by another process: $D/.token" ]
-    bg "$COORDCTL" lock "$D" -- echo ran
+    bg "$COORDCTL" lock -v "$D" -- echo ran 2>"$T/cancelled.err"
     local cancelled=$!
-    wait_for "the joiner to wait on its event loop" in_event_loop "$cancelled"
+    local said="coordctl: waiting for the queue's join lock, held by another process: $D/.token"
+    wait_for "the joiner to say it waits for the join lock" file_has_line "$T/cancelled.err" "$said"
     kill -TERM "$cancelled"
     wait_status "$cancelled"
     [ "$status" -eq 143 ]
-    bg "$COORDCTL" lock "$D" -- sh -c "echo ran >>'$T/log'"
-    local joiner=$!
-    wait_for "the joiner to wait on its event loop" in_event_loop "$joiner"
+    bg "$COORDCTL" lock -v "$D" -- sh -c "echo ran >>'$T/log'" 2>"$T/joiner.err"
+    wait_for "the joiner to say it waits for the join lock" file_has_line "$T/joiner.err" "$said"
     [ "$(wait_files)" -eq 0 ]
     gate_open t
     wait_for "the joiner to run once the join lock is free" file_has_line "$T/log" ran
@@ -296,4 +295,23 @@ in_event_loop() { [[ $(cat "/proc/$1/wchan" 2>/dev/null) == *epoll* ]]; }
     run "$COORDCTL" lock -n "$D" -- echo ran
     [ "$status" -eq 0 ]
     [ "$output" = ran ]
+}
+
+@test "-w counts from the start: time spent waiting for the join lock is not given again to the queue" {
+    "$COORDCTL" lock "$D" -- true
+    hold_gate h
+    hold_token t
+    local start=$EPOCHREALTIME
+    bg "$COORDCTL" lock -v -w 3s "$D" -- echo ran 2>"$T/err"
+    local waiter=$!
+    wait_for "the waiter to say it waits for the join lock" grep -q "join lock" "$T/err"
+    sleep 2 # the scenario: the join lock stays taken for most of the timeout
+    gate_open t
+    wait_for "the waiter to join the queue" has_wait_files 2
+    wait_for "the waiter to give up" process_gone "$waiter"
+    wait_status "$waiter"
+    [ "$status" -eq 75 ]
+    # 3 s in all (a second timeout after the join would make it 5 s)
+    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 4.2) }'
+    gate_open h
 }
