@@ -114,14 +114,9 @@ JoinLock Queue::lock_joins() {
     return JoinLock(tokens);
 }
 
-std::unique_ptr<Ticket> Queue::join(const JoinRequest& request) {
+std::unique_ptr<Ticket> Queue::try_join(const JoinRequest& request) {
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
-    JoinLock held = lock_joins();
-    return join_and_plan(request);
-}
-
-std::unique_ptr<Ticket> Queue::try_join(const JoinRequest& request) {
     int tokens = token_fd();
     if (!take_token_lock(tokens, true)) return nullptr;
     JoinLock held(tokens);

@@ -117,8 +117,6 @@ class Queue {
     static Queue open(const std::string& path, bool create);
 
     const os::Directory& dir() const { return dir_; }
-    // Joins, blocking until the join lock is free.
-    std::unique_ptr<Ticket> join(const JoinRequest& request);
     // Joins, or returns null if the join lock stays taken for more than a
     // moment: joiners hold it for microseconds, so only a stopped or hostile
     // process holds it longer. The caller waits on its loop (signals and

@@ -36,7 +36,9 @@ void TaskRunner::take(bool standby) {
     join.command = substitute_task(options_.command, task_);
     join.ttl = options_.ttl;
     join.look_when_joining = !options_.poll;
-    ticket_ = queue_.join(join);
+    ticket_ = queue_.try_join(join);
+    if (!ticket_) // the task queue's join lock is held too long: look again from the loop
+        return next_.start(token_lock_retry_every, [this, standby] { take(standby); });
     WaitOptions wait;
     if (!standby) wait.timeout = Duration(0);
     wait.poll = options_.poll;

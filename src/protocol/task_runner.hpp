@@ -70,7 +70,7 @@ class TaskRunner {
     std::unique_ptr<Ticket> ticket_;
     std::optional<Waiter> waiter_;
     std::optional<Hold> hold_;
-    os::Timer next_; // retry/restart, or reporting the end outside a callback
+    os::Timer next_; // joining again, retry/restart, or reporting the end outside a callback
     bool holding_ = false;
     bool running_ = false; // its command runs now
     bool stopping_ = false;

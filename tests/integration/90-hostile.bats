@@ -315,3 +315,29 @@ hold_token() {
     awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 4.2) }'
     gate_open h
 }
+
+has_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
+
+@test "workers: a task queue whose join lock is stuck does not make the worker deaf to SIGTERM; the task runs once it is free" {
+    mkdir -p "$D/tasks/1"
+    touch "$D/tasks/1/.token"
+    gate_make t
+    bg flock -x "$D/tasks/1/.token" sh -c "echo held >'$T/token-t'; $(gate_cmd t)"
+    wait_for "the token lock to be taken" file_exists "$T/token-t"
+    bg "$COORDCTL" workers "$D" --tasks 1 --capacity 1 -- sh -c "echo ran >>'$T/log'"
+    local worker=$!
+    wait_for "the worker to try the task's join lock" has_open "$worker" "$D/tasks/1/.token"
+    kill -TERM "$worker"
+    wait_for "the worker to end on SIGTERM" process_gone "$worker"
+    wait_status "$worker"
+    [ "$status" -eq 143 ]
+    [ ! -e "$T/log" ]
+    bg "$COORDCTL" workers "$D" --tasks 1 --capacity 1 -- sh -c "echo ran >>'$T/log'"
+    local again=$!
+    wait_for "the worker to try the task's join lock" has_open "$again" "$D/tasks/1/.token"
+    gate_open t
+    wait_for "the worker to finish" process_gone "$again"
+    wait_status "$again"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$T/log")" = ran ]
+}
