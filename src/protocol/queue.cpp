@@ -45,16 +45,17 @@ void Ticket::leave() {
 namespace {
 
 constexpr int max_publish_attempts = 1000;
-// How long a busy token lock is retried before the caller is told to wait on its loop.
+// How long a busy token lock is tried again here before the caller is told
+// to look again from its loop (every token_lock_retry_every).
 constexpr int token_lock_tries = 50;
-constexpr auto token_lock_retry_every = std::chrono::microseconds(100);
+constexpr auto token_lock_try_every = std::chrono::microseconds(100);
 
 // Takes the token lock without blocking, retrying for a few milliseconds.
 bool take_token_lock(int fd, bool exclusive) {
     for (int i = 0;; ++i) {
         if (exclusive ? os::try_lock_exclusive(fd) : os::try_lock_shared(fd)) return true;
         if (i == token_lock_tries) return false;
-        std::this_thread::sleep_for(token_lock_retry_every);
+        std::this_thread::sleep_for(token_lock_try_every);
     }
 }
 
