@@ -172,15 +172,16 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, std::vect
     auto ticket = std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record), held);
     os::write_at_start(tokens, format_token(name.token), dir_.path_of(token_file));
     seen.insert(std::upper_bound(seen.begin(), seen.end(), name), name);
-    if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt);
+    if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt, seen);
     return ticket;
 }
 
-// Under the exclusive token lock: no entry can be granted meanwhile, so the
-// entries not marked waiting are exactly the holders (or dead, judged later).
-void Queue::find_holders_to_follow(Ticket& ticket, bool preempt) {
+// Under the exclusive token lock: no entry can join or be granted meanwhile,
+// so `seen` (read under it) holds every entry, and those not marked waiting
+// are exactly the holders (or dead, judged later; gone ones cannot be opened).
+void Queue::find_holders_to_follow(Ticket& ticket, bool preempt, const std::vector<EntryName>& seen) {
     std::vector<EntryName> holders;
-    for (const auto& entry : entries()) {
+    for (const auto& entry : seen) {
         if (entry.priority == Priority::cut || !conflicts(entry, ticket.name())) continue;
         auto opened = dir_.open_entry(entry.str());
         if (opened.fd && !os::is_marked_waiting(opened.fd.get())) holders.push_back(entry);
@@ -190,7 +191,7 @@ void Queue::find_holders_to_follow(Ticket& ticket, bool preempt) {
     // Evict just enough: all of them, or for slots the newest beyond N - 1.
     std::size_t keep = ticket.name().mode == Mode::slots ? ticket.name().slots - 1 : 0;
     std::size_t cut_ahead = 0;
-    for (const auto& entry : entries()) cut_ahead += entry.priority == Priority::cut && entry < ticket.name();
+    for (const auto& entry : seen) cut_ahead += entry.priority == Priority::cut && entry < ticket.name();
     keep = keep > cut_ahead ? keep - cut_ahead : 0;
     for (std::size_t i = keep; i < holders.size(); ++i) evict(ticket, holders[holders.size() - 1 - (i - keep)]);
 }

@@ -150,7 +150,7 @@ class Queue {
     std::unique_ptr<Ticket> join_seeing(const JoinRequest& request, std::vector<EntryName>& seen);
     std::unique_ptr<Ticket> join_and_plan(const JoinRequest& request);
     std::optional<Record> parse_or_report(const EntryName& entry, int fd);
-    void find_holders_to_follow(Ticket& ticket, bool preempt);
+    void find_holders_to_follow(Ticket& ticket, bool preempt, const std::vector<EntryName>& seen);
     void evict(Ticket& ticket, const EntryName& holder);
 
     os::Directory dir_;
