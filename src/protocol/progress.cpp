@@ -23,12 +23,24 @@ void Progress::update(const WaitPlan& plan, Queue& queue) {
     status_.ahead = plan.ahead;
     if (plan.head != head_) {
         head_ = plan.head;
-        auto record = head_ ? queue.read_record(*head_) : std::nullopt;
-        status_.holder = describe_owner(record);
-        // How long the head has held (or, if not yet granted, been queued).
-        head_created_ms_ = !record ? os::now_unix_ms() : record->held_ms != 0 ? record->held_ms : record->created_ms;
+        queue_ = &queue;
+        head_read_ = false;
     }
     show(changed);
+}
+
+void Progress::read_head() {
+    if (head_read_) return;
+    head_read_ = true;
+    auto record = head_ ? queue_->read_record(*head_) : std::nullopt;
+    status_.holder = describe_owner(record);
+    // How long the head has held (or, if not yet granted, been queued).
+    head_created_ms_ = !record ? os::now_unix_ms() : record->held_ms != 0 ? record->held_ms : record->created_ms;
+}
+
+const std::string& Progress::holder() {
+    read_head();
+    return status_.holder;
 }
 
 WaitStatus Progress::current() const {
@@ -38,6 +50,8 @@ WaitStatus Progress::current() const {
 }
 
 void Progress::show(bool changed) {
+    if (style_ == ProgressStyle::none) return;
+    read_head();
     if (style_ == ProgressStyle::line) {
         fmt::print(stderr, "\r\033[Kcoordctl: {}", format_wait_status(dir_, current()));
         std::fflush(stderr);

@@ -19,20 +19,25 @@ ProgressStyle choose_progress_style(bool quiet, bool verbose);
 class Progress {
   public:
     Progress(ProgressStyle style, std::string dir) : style_(style), dir_(std::move(dir)) {}
-    // After each look at the queue; reads the holder's record when it changed.
+    // After each look at the queue.
     void update(const WaitPlan& plan, Queue& queue);
     void tick(); // redraw the line (ages move on)
     void finish(); // clear the line
     // The current holder, for "not acquired" messages.
-    const std::string& holder() const { return status_.holder; }
+    const std::string& holder();
 
   private:
     WaitStatus current() const;
     void show(bool changed);
+    // Reads the head's record once it is needed: a waiter that shows
+    // nothing reads it only for a "not acquired" message.
+    void read_head();
 
     ProgressStyle style_;
     std::string dir_;
+    Queue* queue_ = nullptr;
     std::optional<EntryName> head_;
+    bool head_read_ = true;
     std::int64_t head_created_ms_ = 0;
     WaitStatus status_;
     bool drawn_ = false;
