@@ -6,11 +6,15 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <malloc.h>
 
 int main(int argc, char** argv) {
     using namespace coordctl;
     if (argc > 1 && std::strcmp(argv[1], os::parent_death_trampoline) == 0)
         return os::exec_with_parent_death_signal(argc, argv);
+    // One malloc arena: a helper thread (os/lock_wait.cpp) would otherwise map
+    // and trim an arena of its own on its first free, right after it wakes.
+    mallopt(M_ARENA_MAX, 1);
     try {
         return run_cli(argc, argv);
     } catch (const UsageError& e) {

@@ -5,6 +5,9 @@
 #include "os/files.hpp"
 
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <csignal>
 #include <cstdint>
 #include <fcntl.h>
@@ -48,6 +51,53 @@ void start_detached(std::function<void()> body) {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
+// The helper threads, kept for the life of the process: a thread whose wait
+// ended takes the next one instead of exiting. A thread's exit costs its
+// process a stack madvise and RCU work on other CPUs right when the loop
+// thread it just woke is starting the next holder's command. A wait cannot
+// be cancelled, so there are as many threads as waits ever ran at once.
+class Helpers {
+  public:
+    void run(std::shared_ptr<LockWaiter::Shared> wait) {
+        bool start_thread = false;
+        {
+            std::lock_guard lock(mutex_);
+            waits_.push_back(std::move(wait));
+            start_thread = idle_ == 0;
+            if (!start_thread) --idle_;
+        }
+        if (start_thread) {
+            start_detached([this] { serve(); });
+        } else {
+            ready_.notify_one();
+        }
+    }
+
+  private:
+    void serve() {
+        std::unique_lock lock(mutex_);
+        while (true) {
+            ready_.wait(lock, [this] { return !waits_.empty(); });
+            auto wait = std::move(waits_.front());
+            waits_.pop_front();
+            lock.unlock();
+            wait_then_signal(std::move(wait));
+            lock.lock();
+            ++idle_;
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<std::shared_ptr<LockWaiter::Shared>> waits_;
+    int idle_ = 0; // threads waiting for a wait and not yet promised one
+};
+
+Helpers& helpers() {
+    static auto* pool = new Helpers; // never destroyed: its threads outlive main
+    return *pool;
+}
+
 } // namespace
 
 void LockWaiter::start(int fd, LockKind kind, std::function<void()> fn) {
@@ -66,7 +116,7 @@ void LockWaiter::start(int fd, LockKind kind, std::function<void()> fn) {
         stop();
         fn();
     });
-    start_detached([shared] { wait_then_signal(shared); });
+    helpers().run(std::move(shared));
 }
 
 void LockWaiter::stop() {
