@@ -35,6 +35,10 @@ void wait_then_signal(std::shared_ptr<LockWaiter::Shared> shared) {
     }
     std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(shared->event.get(), &one, sizeof one);
+    // Closed here, after the loop was told: the entry was usually unlinked,
+    // so this is often its file's last close, and deleting the inode (tens
+    // of microseconds on ext4) belongs off the path to the next command.
+    shared->target.reset();
 }
 
 // Starts a thread with every signal blocked, so that signals reach the loop thread.
