@@ -33,6 +33,8 @@ void Campaign::start() {
     if (!join_tried_since_) join_tried_since_ = since;
     ticket_ = queue_.try_join(options_.join);
     if (!ticket_) return wait_to_join();
+    if (!options_.hand_over)
+        child_env_ = child_environment(*ticket_, queue_.dir().path(), options_.hold.child.env);
     // -w counts from the start, time spent waiting to join included.
     WaitOptions wait = options_.wait;
     auto waited = std::chrono::duration_cast<Duration>(since - *std::exchange(join_tried_since_, std::nullopt));
@@ -95,7 +97,7 @@ void Campaign::hand_over() {
 
 void Campaign::start_hold() {
     HoldOptions hold = options_.hold;
-    hold.child.env = child_environment(*ticket_, queue_.dir().path(), options_.hold.child.env);
+    hold.child.env = std::move(child_env_);
     hold_.emplace(loop_, *ticket_, std::move(hold), [this](int code, bool lost) {
         end({code, 0, lost});
     });

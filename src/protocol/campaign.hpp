@@ -60,6 +60,7 @@ class Campaign {
     std::function<void(CampaignResult)> done_;
     Progress progress_;
     std::unique_ptr<Ticket> ticket_;
+    std::vector<std::string> child_env_; // built while waiting, used at the grant
     std::optional<Waiter> waiter_;
     std::optional<Hold> hold_;
     os::Timer join_retry_; // while the join lock is held by a stopped or hostile process
