@@ -47,13 +47,8 @@ class DbarrierSession {
 
     int run() {
         signals_ = watch_signals(loop_, [this](int s) { on_signal(s); });
-        JoinRequest join;
-        join.mode = Mode::shared;
-        join.label = o_.id;
-        join.command = argv_;
-        auto entered = rounds_.enter(join);
-        ticket_ = std::move(entered.ticket);
-        on_enter_result(std::move(entered));
+        started_ = std::chrono::steady_clock::now();
+        enter();
         loop_.run();
         return result_;
     }
@@ -61,6 +56,33 @@ class DbarrierSession {
 
   private:
     enum class Phase { entering, running, exiting, done };
+
+    // While another process holds the join lock, look again from the loop:
+    // within -w (counted from the start); signals still cancel.
+    void enter() {
+        JoinRequest join;
+        join.mode = Mode::shared;
+        join.label = o_.id;
+        join.command = argv_;
+        auto entered = rounds_.enter(join);
+        auto limit = o_.wait.timeout;
+        auto waited = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_);
+        if (!entered) {
+            if (limit && waited >= *limit) return join_lock_held();
+            return join_retry_.start(limit ? std::min(token_lock_retry_every, *limit - waited)
+                                           : token_lock_retry_every,
+                                     [this] { enter(); });
+        }
+        if (limit) wait_.timeout = std::max(Duration(1), *limit - waited);
+        ticket_ = std::move(entered->ticket);
+        on_enter_result(std::move(*entered));
+    }
+
+    void join_lock_held() {
+        fmt::print(stderr, "coordctl: timed out; the queue's join lock is held too long by another process: {}\n",
+                   queue_.dir().path_of(token_file));
+        end(exit_code::conflict);
+    }
 
     void on_enter_result(EnterResult result) {
         switch (result.step) {
@@ -142,7 +164,8 @@ class DbarrierSession {
             return hold_->relay(sig);
         }
         if (sig == SIGWINCH || phase_ == Phase::done) return;
-        // Blocked in enter or exit: leave at once, and die of the signal.
+        // Waiting to enter or to exit: leave at once, and die of the signal.
+        join_retry_.stop();
         if (enter_wait_) enter_wait_->stop();
         if (exit_wait_) exit_wait_->stop();
         fatal_signal_ = sig;
@@ -164,6 +187,8 @@ class DbarrierSession {
     std::unique_ptr<Ticket> ticket_;
     std::optional<Round> round_;
     os::Loop loop_; // after the ticket: handles close before it is released
+    std::chrono::steady_clock::time_point started_;
+    os::Timer join_retry_{loop_};
     std::optional<EnterWait> enter_wait_;
     std::optional<Hold> hold_;
     std::optional<ExitWait> exit_wait_;

@@ -109,10 +109,10 @@ int Queue::token_fd() {
     return token_fd_.get();
 }
 
-JoinLock Queue::lock_joins() {
+std::optional<JoinLock> Queue::try_lock_joins() {
     int tokens = token_fd();
-    os::lock_exclusive(tokens, dir_.path_of(token_file));
-    return JoinLock(tokens);
+    if (!take_token_lock(tokens, true)) return std::nullopt;
+    return std::optional<JoinLock>(std::in_place, tokens);
 }
 
 std::unique_ptr<Ticket> Queue::try_join(const JoinRequest& request) {

@@ -122,9 +122,10 @@ class Queue {
     // process holds it longer. The caller waits on its loop (signals and
     // deadlines still work) and tries again.
     std::unique_ptr<Ticket> try_join(const JoinRequest& request);
-    // Blocks until held. Only join (the overload below) while holding it, and
-    // never plan_and_grant: both use the same open file description.
-    JoinLock lock_joins();
+    // Takes the join lock, or returns nothing if it stays taken for more than
+    // a moment (as try_join). Only join (the overload below) while holding
+    // it, and never plan_and_grant: both use the same open file description.
+    std::optional<JoinLock> try_lock_joins();
     // Joins while the caller holds the join lock, so that what it decided
     // before joining still holds when its entry appears.
     std::unique_ptr<Ticket> join(const JoinRequest& request, const JoinLock& held);

@@ -78,15 +78,16 @@ bool Rounds::round_running() {
     return state == MarkerState::running;
 }
 
-EnterResult Rounds::enter(const JoinRequest& request) {
-    JoinLock locked = queue_.lock_joins();
-    if (round_running()) return {EnterStep::round_running, nullptr, std::nullopt};
-    auto me = queue_.join(request, locked);
+std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
+    auto locked = queue_.try_lock_joins();
+    if (!locked) return std::nullopt;
+    if (round_running()) return EnterResult{EnterStep::round_running, nullptr, std::nullopt};
+    auto me = queue_.join(request, *locked);
     auto decision = decide_enter(me->name(), count_, live_entries(queue_.entries()));
     switch (decision.step) {
     case EnterStep::seal: {
         auto round = seal(decision.members);
-        return {EnterStep::entered, std::move(me), std::move(round)};
+        return EnterResult{EnterStep::entered, std::move(me), std::move(round)};
     }
     case EnterStep::round_full:
         me->leave();
@@ -94,7 +95,7 @@ EnterResult Rounds::enter(const JoinRequest& request) {
     default:
         break;
     }
-    return {decision.step, std::move(me), std::nullopt};
+    return EnterResult{decision.step, std::move(me), std::nullopt};
 }
 
 std::optional<Round> Rounds::sealed_with(const Ticket& me) {
@@ -103,15 +104,17 @@ std::optional<Round> Rounds::sealed_with(const Ticket& me) {
     return std::nullopt;
 }
 
-std::optional<Round> Rounds::leave_unless_sealed(Ticket& me) {
-    JoinLock locked = queue_.lock_joins();
-    if (auto round = sealed_with(me)) return round;
+Rounds::Leave Rounds::leave_unless_sealed(Ticket& me) {
+    auto locked = queue_.try_lock_joins();
+    if (!locked) return {true, std::nullopt};
+    if (auto round = sealed_with(me)) return {false, round};
     me.leave();
-    return std::nullopt;
+    return {};
 }
 
 void Rounds::close(const Round& round) {
-    JoinLock locked = queue_.lock_joins();
+    auto locked = queue_.try_lock_joins();
+    if (!locked) return;
     if (!members_present(queue_.entries(), round).empty()) return;
     // A round is named by its first token: no other round ever has it.
     auto current = read_round();

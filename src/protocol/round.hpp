@@ -30,15 +30,23 @@ class Rounds {
     // Joins and decides, in one step under the join lock: refused while a
     // round is running (nothing joined); else joins, and seals the round if
     // I complete it. A marker whose members are all gone is cleared first.
-    // For round_full my entry has already been removed again.
-    EnterResult enter(const JoinRequest& request);
+    // For round_full my entry has already been removed again. Nothing (and
+    // nothing done) if the join lock stays taken: try again later.
+    std::optional<EnterResult> enter(const JoinRequest& request);
     // Cheap, without the lock, after a wake-up: the round that was sealed with me in it.
     std::optional<Round> sealed_with(const Ticket& me);
     // Gives up before entering (timeout): removes my entry, unless the round
     // was sealed with me in it already; then returns that round instead.
-    std::optional<Round> leave_unless_sealed(Ticket& me);
+    // busy: the join lock stays taken, nothing done: try again later.
+    struct Leave {
+        bool busy = false;
+        std::optional<Round> round;
+    };
+    Leave leave_unless_sealed(Ticket& me);
     // Once no member of `round` has an entry left: removes the marker if it
-    // is still this round's (a newer round's marker is left alone).
+    // is still this round's (a newer round's marker is left alone). If the
+    // join lock stays taken, the marker stays too: the next enter clears a
+    // marker whose members are all gone.
     void close(const Round& round);
     const std::string& dir_path() const { return queue_.dir().path(); }
     std::size_t count() const { return count_; }

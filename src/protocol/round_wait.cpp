@@ -4,7 +4,7 @@ namespace coordctl {
 
 EnterWait::EnterWait(os::Loop& loop, Rounds& rounds, Ticket& ticket, WaitOptions options, Done done)
     : rounds_(rounds), ticket_(ticket), options_(options), done_(std::move(done)), watch_(loop),
-      soon_(loop), deadline_(loop), heartbeat_(loop) {}
+      soon_(loop), deadline_(loop), heartbeat_(loop), retry_(loop) {}
 
 void EnterWait::start() {
     if (options_.timeout) deadline_.start(*options_.timeout, [this] { on_timeout(); });
@@ -22,6 +22,7 @@ void EnterWait::stop() {
     soon_.stop();
     deadline_.stop();
     heartbeat_.stop();
+    retry_.stop();
     done_ = nullptr;
 }
 
@@ -32,9 +33,11 @@ void EnterWait::look() {
 
 void EnterWait::on_timeout() {
     // Under the join lock: either I leave before the round is sealed, or it
-    // was sealed with me in it and I am a member after all.
-    auto round = rounds_.leave_unless_sealed(ticket_);
-    finish(round ? EnterOutcome::entered : EnterOutcome::timed_out, std::move(round));
+    // was sealed with me in it and I am a member after all. While another
+    // process holds that lock, look again from the loop (signals still work).
+    auto left = rounds_.leave_unless_sealed(ticket_);
+    if (left.busy) return retry_.start(token_lock_retry_every, [this] { on_timeout(); });
+    finish(left.round ? EnterOutcome::entered : EnterOutcome::timed_out, std::move(left.round));
 }
 
 void EnterWait::finish(EnterOutcome outcome, std::optional<Round> round) {

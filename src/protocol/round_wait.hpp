@@ -39,6 +39,7 @@ class EnterWait {
     os::Timer soon_;
     os::Timer deadline_;
     os::Timer heartbeat_;
+    os::Timer retry_; // leaving, while the join lock is held by another process
 };
 
 class ExitWait {

@@ -341,3 +341,29 @@ has_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
     [ "$status" -eq 0 ]
     [ "$(cat "$T/log")" = ran ]
 }
+
+@test "dbarrier: a join lock held by a stuck process: -w gives up with 75, a signal still cancels, the round goes on once free" {
+    "$COORDCTL" lock "$D" -- true
+    hold_token t
+    run timeout -s KILL 20 "$COORDCTL" dbarrier -w 300ms "$D" --count 2 -- echo ran
+    [ "$status" -eq 75 ]
+    [ "$output" = "coordctl: timed out; the queue's join lock is held too long by another process: $D/.token" ]
+    bg "$COORDCTL" dbarrier "$D" --count 2 -- echo ran
+    local cancelled=$!
+    wait_for "the participant to try the join lock" has_open "$cancelled" "$D/.token"
+    kill -TERM "$cancelled"
+    wait_for "the participant to end on SIGTERM" process_gone "$cancelled"
+    wait_status "$cancelled"
+    [ "$status" -eq 143 ]
+    local id
+    for id in a b; do
+        bg "$COORDCTL" dbarrier "$D" --count 2 --id "$id" -- sh -c "echo ran-$id >>'$T/log'"
+        wait_for "participant $id to try the join lock" has_open "$!" "$D/.token"
+    done
+    [ "$(wait_files)" -eq 0 ]
+    gate_open t
+    for id in a b; do
+        wait_for "participant $id to run once the join lock is free" file_has_line "$T/log" "ran-$id"
+    done
+    wait_for "the queue to empty" has_wait_files 0
+}
