@@ -66,7 +66,8 @@ class DbarrierSession {
         join.command = argv_;
         auto entered = rounds_.enter(join);
         auto limit = o_.wait.timeout;
-        auto waited = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_);
+        auto waited =
+            std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_);
         if (!entered) {
             if (limit && waited >= *limit) return join_lock_held();
             return join_retry_.start(limit ? std::min(token_lock_retry_every, *limit - waited)
@@ -79,7 +80,9 @@ class DbarrierSession {
     }
 
     void join_lock_held() {
-        fmt::print(stderr, "coordctl: timed out; the queue's join lock is held too long by another process: {}\n",
+        fmt::print(stderr,
+                   "coordctl: timed out; the queue's join lock is held too long by another "
+                   "process: {}\n",
                    queue_.dir().path_of(token_file));
         end(exit_code::conflict);
     }

@@ -6,11 +6,11 @@
 
 #include <cerrno>
 #include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <csignal>
 #include <cstdint>
+#include <deque>
 #include <fcntl.h>
+#include <mutex>
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
