@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <deque>
 #include <fcntl.h>
 #include <map>
 #include <set>
@@ -80,15 +81,29 @@ class Worker {
             if (runners_.empty()) loop_.stop();
             return;
         }
-        for (const auto& task : tasks_) {
-            if (held_.size() >= o_.capacity) break;
-            if (runners_.count(task) || held_elsewhere_.count(task)) continue;
-            if (!o_.restart && read_task_result(state_, task)) continue;
-            // --restart stands by in the queues of tasks others hold: a
-            // worker that dies passes its tasks to us at once, without polling.
-            start(task, o_.restart);
+        if (o_.restart) {
+            // Stands by in the queues of tasks others hold: a worker that
+            // dies passes its tasks to us at once, without polling.
+            for (const auto& task : tasks_) {
+                if (held_.size() >= o_.capacity) break;
+                if (!runners_.count(task)) start(task, true);
+            }
+            return;
         }
-        if (runners_.empty() && !o_.restart) loop_.stop();
+        // Batch: each task is tried in order, once (one that another worker
+        // holds is not for us) unless its hold was lost, so the tasks before
+        // next_ need no second look.
+        while (held_.size() < o_.capacity && (!again_.empty() || next_ < tasks_.size())) {
+            std::string task;
+            if (!again_.empty()) {
+                task = std::move(again_.front());
+                again_.pop_front();
+            } else {
+                task = tasks_[next_++];
+            }
+            if (!read_task_result(state_, task)) start(task, false);
+        }
+        if (runners_.empty()) loop_.stop();
     }
 
     void on_signal(int sig) {
@@ -126,8 +141,7 @@ class Worker {
 
     void on_end(TaskRunner& runner, TaskEnd how) {
         if (how == TaskEnd::failed || how == TaskEnd::lost) any_failed_ = true;
-        // Batch: a task another worker runs is not for us (restart: we stand by for it).
-        if (how == TaskEnd::not_taken && !o_.restart) held_elsewhere_.insert(runner.task());
+        if (how == TaskEnd::lost && !o_.restart) again_.push_back(runner.task());
         held_.erase(runner.task());
         auto it = runners_.find(runner.task());
         retired_.push_back(std::move(it->second)); // not destroyed inside its own callback
@@ -147,7 +161,8 @@ class Worker {
     std::map<std::string, std::unique_ptr<TaskRunner>> runners_;
     std::vector<std::unique_ptr<TaskRunner>> retired_;
     std::set<std::string> held_;
-    std::set<std::string> held_elsewhere_;
+    std::size_t next_ = 0;          // batch: the next task to try
+    std::deque<std::string> again_; // batch: tasks whose hold was lost, to try again
     os::Timer soon_;
     bool any_failed_ = false;
     int stopping_signal_ = 0;

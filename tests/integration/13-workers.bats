@@ -135,3 +135,17 @@ SH
     [ -p "$D/state/.tmp-999997-3.json" ]
     rm "$D/state/.tmp-999998-2.json" "$D/state/.tmp-999997-3.json"
 }
+
+@test "batch: a task whose hold is lost is tried again by the same worker, which exits 1" {
+    gate_make g
+    bg "$COORDCTL" workers "$D" --task t --capacity 1 -- sh -c "echo run >>'$T/log'; if [ ! -e '$T/again' ]; then touch '$T/again'; $(gate_cmd g); fi"
+    local worker=$!
+    wait_for "the task to run" file_has_line "$T/log" run
+    rm "$D"/tasks/t/[01]-*
+    wait_for "the worker to end" process_gone "$worker"
+    wait_status "$worker"
+    [ "$status" -eq 1 ]
+    [ "$(grep -c '^run$' "$T/log")" -eq 2 ]
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq -r '.tasks[] | select(.task == "t") | .state')" = done ]
+}
