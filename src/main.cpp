@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
         return os::exec_with_parent_death_signal(argc, argv);
     // One malloc arena: a helper thread (os/lock_wait.cpp) would otherwise map
     // and trim an arena of its own on its first free, right after it wakes.
+#ifdef M_ARENA_MAX // glibc
     mallopt(M_ARENA_MAX, 1);
+#endif
     try {
         return run_cli(argc, argv);
     } catch (const UsageError& e) {

@@ -113,6 +113,7 @@ class DbarrierSession {
     void on_enter_wait_done(EnterOutcome outcome, std::optional<Round> round) {
         if (outcome == EnterOutcome::entered) return start_command(std::move(*round));
         if (outcome == EnterOutcome::lost) return lost();
+        if (outcome == EnterOutcome::join_lock_held) return join_lock_held();
         fmt::print(stderr, "coordctl: timed out; fewer than {} participants entered: {}\n",
                    o_.count, o_.dir);
         end(exit_code::conflict);

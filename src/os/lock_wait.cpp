@@ -4,6 +4,7 @@
 #include "os/fd.hpp"
 #include "os/files.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
@@ -63,6 +64,7 @@ void start_detached(std::function<void()> body) {
 class Helpers {
   public:
     void run(std::shared_ptr<LockWaiter::Shared> wait) {
+        auto* queued = wait.get();
         bool start_thread = false;
         {
             std::lock_guard lock(mutex_);
@@ -70,10 +72,15 @@ class Helpers {
             start_thread = idle_ == 0;
             if (!start_thread) --idle_;
         }
-        if (start_thread) {
+        if (!start_thread) return ready_.notify_one();
+        try {
             start_detached([this] { serve(); });
-        } else {
-            ready_.notify_one();
+        } catch (...) { // take the wait back, unless a thread already took it
+            std::lock_guard lock(mutex_);
+            auto it = std::find_if(waits_.begin(), waits_.end(),
+                                   [queued](const auto& w) { return w.get() == queued; });
+            if (it != waits_.end()) waits_.erase(it);
+            throw;
         }
     }
 

@@ -36,7 +36,19 @@ void EnterWait::on_timeout() {
     // was sealed with me in it and I am a member after all. While another
     // process holds that lock, look again from the loop (signals still work).
     auto left = rounds_.leave_unless_sealed(ticket_);
-    if (left.busy) return retry_.start(token_lock_retry_every, [this] { on_timeout(); });
+    if (left.busy) {
+        auto now = std::chrono::steady_clock::now();
+        if (!leave_busy_since_) leave_busy_since_ = now;
+        if (now - *leave_busy_since_ < token_lock_patience)
+            return retry_.start(token_lock_retry_every, [this] { on_timeout(); });
+        // -w is over: leave without the lock, as a signal does. Nobody can
+        // seal a round while it stays taken, so this is exact but for a
+        // release at this very moment.
+        if (auto round = rounds_.sealed_with(ticket_))
+            return finish(EnterOutcome::entered, std::move(round));
+        ticket_.leave();
+        return finish(EnterOutcome::join_lock_held, std::nullopt);
+    }
     finish(left.round ? EnterOutcome::entered : EnterOutcome::timed_out, std::move(left.round));
 }
 

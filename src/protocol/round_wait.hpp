@@ -11,12 +11,15 @@
 #include "protocol/round.hpp"
 #include "protocol/waiter.hpp"
 
+#include <chrono>
 #include <functional>
 #include <optional>
 
 namespace coordctl {
 
-enum class EnterOutcome { entered, timed_out, lost };
+// join_lock_held: -w expired, and the join lock stayed taken by another
+// process for token_lock_patience after that (left without it).
+enum class EnterOutcome { entered, timed_out, join_lock_held, lost };
 
 class EnterWait {
   public:
@@ -40,6 +43,7 @@ class EnterWait {
     os::Timer deadline_;
     os::Timer heartbeat_;
     os::Timer retry_; // leaving, while the join lock is held by another process
+    std::optional<std::chrono::steady_clock::time_point> leave_busy_since_;
 };
 
 class ExitWait {

@@ -367,3 +367,19 @@ has_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
     done
     wait_for "the queue to empty" has_wait_files 0
 }
+
+@test "dbarrier: -w still gives up in time when the join lock gets stuck after joining" {
+    bg "$COORDCTL" dbarrier -w 1s "$D" --count 2 -- echo ran 2>"$T/err"
+    local participant=$!
+    wait_for "the participant to join" has_wait_files 1
+    hold_token t
+    local start=$EPOCHREALTIME
+    wait_for "the participant to give up" process_gone "$participant"
+    wait_status "$participant"
+    [ "$status" -eq 75 ]
+    [ "$(cat "$T/err")" = "coordctl: timed out; the queue's join lock is held too long by another process: $D/.token" ]
+    # -w 1s, then about a second more of trying the join lock, not until it is free
+    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 6) }'
+    [ "$(wait_files)" -eq 0 ]
+    gate_open t
+}
