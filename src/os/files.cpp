@@ -256,7 +256,6 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
     return fd;
 }
 
-void lock_exclusive(int fd, const std::string& path) { flock_or_throw(fd, LOCK_EX, path); }
 
 namespace {
 bool try_flock(int fd, int op) {

@@ -94,9 +94,8 @@ class Directory {
 };
 
 // Whole-file kernel locks (flock), the liveness signal of the protocol.
-void lock_exclusive(int fd, const std::string& path); // blocking; throws Error
-bool try_lock_exclusive(int fd);                      // true if taken
-bool try_lock_shared(int fd);                         // true if taken
+bool try_lock_exclusive(int fd); // true if taken
+bool try_lock_shared(int fd);    // true if taken
 void unlock(int fd);
 
 // The "waiting" mark: an open-file-description lock on byte 1 of a wait
