@@ -69,10 +69,9 @@ class DbarrierSession {
         auto waited =
             std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_);
         if (!entered) {
-            if (limit && waited >= *limit) return join_lock_held();
-            return join_retry_.start(limit ? std::min(token_lock_retry_every, *limit - waited)
-                                           : token_lock_retry_every,
-                                     [this] { enter(); });
+            auto next_try = next_join_lock_try(waited, limit);
+            if (!next_try) return join_lock_held();
+            return join_retry_.start(*next_try, [this] { enter(); });
         }
         if (limit) wait_.timeout = std::max(Duration(1), *limit - waited);
         ticket_ = std::move(entered->ticket);

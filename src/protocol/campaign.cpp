@@ -51,13 +51,13 @@ void Campaign::wait_to_join() {
     auto waited = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - *join_tried_since_);
     auto limit = options_.wait.timeout;
     if (options_.nonblock) limit = token_lock_patience;
-    if (limit && waited >= *limit) return join_lock_held();
+    auto next_try = next_join_lock_try(waited, limit);
+    if (!next_try) return join_lock_held();
     if (options_.verbose && !said_join_lock_held_)
         fmt::print(stderr, "coordctl: waiting for the queue's join lock, held by another process: {}\n",
                    queue_.dir().path_of(token_file));
     said_join_lock_held_ = true;
-    join_retry_.start(limit ? std::min(token_lock_retry_every, *limit - waited) : token_lock_retry_every,
-                      [this] { start(); });
+    join_retry_.start(*next_try, [this] { start(); });
 }
 
 void Campaign::join_lock_held() {

@@ -10,6 +10,7 @@
 #include "core/record.hpp"
 #include "os/files.hpp"
 
+#include <algorithm>
 #include <sys/types.h>
 
 #include <memory>
@@ -28,6 +29,13 @@ inline constexpr const char* token_file = ".token";
 // simultaneous joins can keep the lock busy for tens of milliseconds).
 inline constexpr Duration token_lock_retry_every = std::chrono::milliseconds(20);
 inline constexpr Duration token_lock_patience = std::chrono::seconds(1);
+// When to look at a busy join lock again, `waited` into a wait bounded by
+// `limit` (none: unbounded); nothing once the limit is reached.
+inline std::optional<Duration> next_join_lock_try(Duration waited, std::optional<Duration> limit) {
+    if (!limit) return token_lock_retry_every;
+    if (waited >= *limit) return std::nullopt;
+    return std::min(token_lock_retry_every, *limit - waited);
+}
 
 struct JoinRequest {
     Mode mode = Mode::exclusive;
