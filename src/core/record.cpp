@@ -13,6 +13,20 @@ using nlohmann::json;
 namespace {
 // Unix milliseconds have 13 digits until the year 2286.
 constexpr std::size_t held_ms_width = 13;
+// Any 64-bit token.
+constexpr std::size_t token_width = 20;
+
+Slot value_slot(const std::string& text, std::string_view key) {
+    auto at = text.find(key);
+    if (at == std::string::npos) return {};
+    auto offset = at + key.size();
+    auto end = text.find_first_of(",}", offset);
+    return {offset, end - offset};
+}
+
+void pad(std::string& text, Slot slot, std::size_t width) {
+    if (slot.width < width) text.insert(slot.offset + slot.width, width - slot.width, ' ');
+}
 } // namespace
 
 std::string format_record(const Record& r) {
@@ -23,23 +37,17 @@ std::string format_record(const Record& r) {
               {"hold", r.hold},             {"held_ms", r.held_ms}};
     // Replace invalid UTF-8 in user text instead of throwing.
     std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-    auto slot = held_ms_slot(text);
-    auto end = text.find_first_of(",}", slot.offset);
-    text.insert(end, held_ms_width - (end - slot.offset), ' ');
+    // Each slot found after the other is padded: its offset is right.
+    pad(text, token_slot(text), token_width);
+    pad(text, held_ms_slot(text), held_ms_width);
     return text;
 }
 
-HeldSlot held_ms_slot(const std::string& text) {
-    static const std::string key = "\"held_ms\":";
-    auto at = text.find(key);
-    if (at == std::string::npos) return {};
-    auto offset = at + key.size();
-    auto end = text.find_first_of(",}", offset);
-    return {offset, end - offset};
-}
+Slot token_slot(const std::string& text) { return value_slot(text, "\"token\":"); }
+Slot held_ms_slot(const std::string& text) { return value_slot(text, "\"held_ms\":"); }
 
-std::string held_ms_text(std::int64_t held_ms, std::size_t width) {
-    std::string digits = std::to_string(held_ms);
+std::string slot_text(std::uint64_t value, std::size_t width) {
+    std::string digits = std::to_string(value);
     if (digits.size() < width) digits.append(width - digits.size(), ' ');
     return digits.substr(0, width);
 }

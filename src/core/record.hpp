@@ -32,18 +32,20 @@ struct Record {
     bool operator==(const Record&) const = default;
 };
 
-// The JSON text. held_ms is padded with spaces so that it can be filled in
-// place once granted (see held_ms_slot), without changing the file's size.
+// The JSON text. token and held_ms are padded with spaces so that they can
+// be filled in place (see Slot), without changing the file's size: the token
+// once it is taken, held_ms once granted.
 std::string format_record(const Record& record);
 
-// Where the held_ms value starts in format_record's text, and its width.
-struct HeldSlot {
+// Where a padded value starts in format_record's text, and its width.
+struct Slot {
     std::size_t offset = 0;
     std::size_t width = 0;
 };
-HeldSlot held_ms_slot(const std::string& text);
-// The value to write there: exactly `width` characters.
-std::string held_ms_text(std::int64_t held_ms, std::size_t width);
+Slot token_slot(const std::string& text);
+Slot held_ms_slot(const std::string& text);
+// The value to write there: exactly `width` characters (cut if longer).
+std::string slot_text(std::uint64_t value, std::size_t width);
 
 // nullopt for anything that is not a well-formed record of a known version.
 std::optional<Record> parse_record(std::string_view text);

@@ -29,6 +29,8 @@ void make_directories(const std::string& path) {
         throw Error("cannot create directory", path, errno);
 }
 
+std::string proc_fd_path(int fd) { return fmt::format("/proc/self/fd/{}", fd); }
+
 std::string without_trailing_slashes(std::string path) {
     while (path.size() > 1 && path.back() == '/') path.pop_back();
     return path;
@@ -206,40 +208,46 @@ int Directory::unlink_if(const std::string& name, FileId expected) const {
     return ::unlinkat(fd_, name.c_str(), 0) == 0 ? 0 : errno;
 }
 
-UniqueFd Directory::publish(const std::string& name, const std::string& content,
-                            const char* what) const {
+Unnamed::~Unnamed() {
+    if (!temp_.empty()) ::unlinkat(dir_.fd(), temp_.c_str(), 0);
+}
+
+Unnamed Directory::prepare(const std::string& content, const std::string& shown, const char* what) const {
     UniqueFd fd(::openat(fd_, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666));
+    std::string temp;
     if (fd) {
-        readable_by_all(fd.get(), path_of(name));
-        flock_or_throw(fd.get(), LOCK_SH, path_);
-        mark_waiting(fd.get(), path_of(name));
-        write_all(fd.get(), content, path_of(name));
-        std::string proc = fmt::format("/proc/self/fd/{}", fd.get());
-        if (::linkat(AT_FDCWD, proc.c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return fd;
-        if (errno == EEXIST) return UniqueFd();
-        if (errno != ENOENT) throw Error(what, path_of(name), errno);
-        // No /proc: fall through to a named temporary file.
+        // Named later through /proc (linkat with AT_EMPTY_PATH needs a privilege).
+        if (::access(proc_fd_path(fd.get()).c_str(), F_OK) != 0) fd.reset();
     } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-        throw Error(what, path_of(name), errno);
+        throw Error(what, shown, errno);
     }
-    std::string temp = fmt::format("{}{}-{}", temporary_prefix, ::getpid(), name);
-    fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
-    if (!fd) throw Error(what, path_of(temp), errno);
-    try {
-        readable_by_all(fd.get(), path_of(temp));
-        flock_or_throw(fd.get(), LOCK_SH, path_);
-        mark_waiting(fd.get(), path_of(name));
-        write_all(fd.get(), content, path_of(temp));
-        if (::linkat(fd_, temp.c_str(), fd_, name.c_str(), 0) != 0) {
-            if (errno != EEXIST) throw Error(what, path_of(name), errno);
-            fd.reset();
-        }
-    } catch (...) {
-        ::unlinkat(fd_, temp.c_str(), 0);
-        throw;
+    if (!fd) {
+        static unsigned serial = 0;
+        temp = fmt::format("{}{}-{}", temporary_prefix, ::getpid(), ++serial);
+        fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
+        if (!fd) throw Error(what, shown, errno);
     }
-    ::unlinkat(fd_, temp.c_str(), 0);
-    return fd;
+    Unnamed file(*this, std::move(fd), std::move(temp));
+    readable_by_all(file.fd(), shown);
+    flock_or_throw(file.fd(), LOCK_SH, path_);
+    mark_waiting(file.fd(), shown);
+    write_all(file.fd(), content, shown);
+    return file;
+}
+
+bool Directory::give_name(Unnamed& file, const std::string& name, const char* what) const {
+    int rc = file.temp_.empty()
+                 ? ::linkat(AT_FDCWD, proc_fd_path(file.fd()).c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW)
+                 : ::linkat(fd_, file.temp_.c_str(), fd_, name.c_str(), 0);
+    if (rc == 0) return true;
+    if (errno == EEXIST) return false;
+    throw Error(what, path_of(name), errno);
+}
+
+UniqueFd Directory::publish(const std::string& name, const std::string& content, const char* what) const {
+    auto file = prepare(content, path_of(name), what);
+    if (!give_name(file, name, what)) return UniqueFd();
+    return std::move(file).release();
 }
 
 UniqueFd Directory::open_dotfile(const std::string& name) const {
@@ -304,7 +312,17 @@ void await_no_waiting_mark(int fd) {
 UniqueFd duplicate(int fd) { return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)); }
 
 UniqueFd reopen_for_child(int fd, const std::string& path) {
-    UniqueFd copy(::open(fmt::format("/proc/self/fd/{}", fd).c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd copy(::open(proc_fd_path(fd).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!copy && errno == ENOENT) {
+        // No /proc: by name, if that is still this file.
+        copy.reset(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        struct stat mine, named;
+        if (copy && (::fstat(fd, &mine) != 0 || ::fstat(copy.get(), &named) != 0 ||
+                     file_id(mine) != file_id(named))) {
+            copy.reset();
+            errno = ENOENT;
+        }
+    }
     if (!copy) throw Error("cannot reopen wait file", path, errno);
     flock_or_throw(copy.get(), LOCK_SH, path);
     ::fcntl(copy.get(), F_SETFD, 0);

@@ -34,6 +34,28 @@ struct OpenResult {
 // directory may not; the directory a barrier file lives in may (/var/run).
 enum class FinalLink { refuse, follow };
 
+class Directory;
+
+// A file prepared by Directory::prepare, not (yet) in the directory. Its
+// dot temporary, if it needed one, is removed when it is destroyed.
+class Unnamed {
+  public:
+    Unnamed(Unnamed&&) = default;
+    Unnamed& operator=(Unnamed&&) = delete;
+    ~Unnamed();
+    int fd() const { return fd_.get(); }
+    // The open file, once named: the caller keeps its locks.
+    UniqueFd release() && { return std::move(fd_); }
+
+  private:
+    friend class Directory;
+    Unnamed(const Directory& dir, UniqueFd fd, std::string temp)
+        : dir_(dir), fd_(std::move(fd)), temp_(std::move(temp)) {}
+    const Directory& dir_;
+    UniqueFd fd_;
+    std::string temp_; // the dot temporary's name; empty with O_TMPFILE
+};
+
 class Directory {
   public:
     // Opens DIR, first creating it and missing parents (mode 0777 & ~umask)
@@ -74,10 +96,16 @@ class Directory {
     // sticky directory, EROFS...).
     int unlink_if(const std::string& name, FileId expected) const;
 
-    // Creates a file that is fully written, share-locked and marked waiting
-    // before `name` appears (O_TMPFILE + linkat, else a dot temp file + link). An empty fd
-    // if `name` is already taken; throws Error("<what>: path: reason") on any
-    // other failure.
+    // A file that is fully written, share-locked and marked waiting but has
+    // no name yet (O_TMPFILE, else a dot temporary file), so that giving it
+    // one is a single link: the queue does that part alone under its join
+    // lock. Errors name `shown` ("<what>: <shown>: reason").
+    Unnamed prepare(const std::string& content, const std::string& shown,
+                    const char* what = "cannot create wait file") const;
+    // Links `file` as `name`: false if that name is taken (`file` can then be
+    // given another). Throws Error on any other failure.
+    bool give_name(Unnamed& file, const std::string& name, const char* what = "cannot create wait file") const;
+    // prepare + give_name: an empty fd if `name` is already taken.
     UniqueFd publish(const std::string& name, const std::string& content,
                      const char* what = "cannot create wait file") const;
     // Opens (creating) a bookkeeping dot file for read and write. Throws Error

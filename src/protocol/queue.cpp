@@ -16,8 +16,7 @@
 
 namespace coordctl {
 
-Ticket::Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record,
-               HeldSlot held)
+Ticket::Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, Slot held)
     : dir_(dir), name_(name), fd_(std::move(fd)), record_(std::move(record)), held_(held) {
     struct stat st;
     ::fstat(fd_.get(), &st);
@@ -33,7 +32,7 @@ void Ticket::mark_granted() {
     os::mark_granted(fd_.get());
     // After the mark: an observer woken by this write sees the entry granted.
     record_.held_ms = os::now_unix_ms();
-    if (held_.width > 0) os::write_at(fd_.get(), held_.offset, held_ms_text(record_.held_ms, held_.width));
+    if (held_.width > 0) os::write_at(fd_.get(), held_.offset, slot_text(record_.held_ms, held_.width));
 }
 
 void Ticket::leave() {
@@ -116,18 +115,20 @@ std::optional<JoinLock> Queue::try_lock_joins() {
 }
 
 std::unique_ptr<Ticket> Queue::try_join(const JoinRequest& request) {
+    int tokens = token_fd();
+    // Made before taking the lock, which other joiners and granters wait for.
+    auto entry = prepare_entry(request);
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
-    int tokens = token_fd();
     if (!take_token_lock(tokens, true)) return nullptr;
     JoinLock held(tokens);
-    return join_and_plan(request);
+    return join_and_plan(request, entry);
 }
 
 // Under the join lock.
-std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request) {
+std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request, PreparedEntry& entry) {
     std::vector<EntryName> seen;
-    auto ticket = join_seeing(request, seen);
+    auto ticket = join_seeing(request, entry, seen);
     // The first look at the queue, in the same step: the entries read to
     // take the token are still all there is (none can join meanwhile; one
     // that left only makes the plan look again), and granting needs the
@@ -142,34 +143,44 @@ std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request) {
 }
 
 std::unique_ptr<Ticket> Queue::join(const JoinRequest& request, const JoinLock&) {
+    auto entry = prepare_entry(request);
     std::vector<EntryName> seen;
-    return join_seeing(request, seen);
+    return join_seeing(request, entry, seen);
+}
+
+// The wait file, written and locked, all but its token and its name.
+Queue::PreparedEntry Queue::prepare_entry(const JoinRequest& request) {
+    Record record = new_record(request);
+    auto text = format_record(record);
+    auto token = token_slot(text);
+    auto held = held_ms_slot(text);
+    return {std::move(record), token, held, dir_.prepare(text, dir_.path())};
 }
 
 // Under the join lock. `seen`: the entries read, then with ours added, in order.
-std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, std::vector<EntryName>& seen) {
+std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedEntry& entry,
+                                           std::vector<EntryName>& seen) {
     int tokens = token_fd();
     seen = entries();
     EntryName name{request.priority, last_token(tokens, seen), request.mode, request.slots};
-    Record record = new_record(request);
-    os::UniqueFd fd;
-    HeldSlot held;
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
-    for (int attempt = 0; !fd; ++attempt) {
+    for (int attempt = 0;; ++attempt) {
         if (attempt == max_publish_attempts)
             throw Error(exit_code::cant_create, "cannot create wait file: every name taken",
                         dir_.path());
         if (name.token == std::numeric_limits<std::uint64_t>::max())
             throw Error(exit_code::cant_create, "cannot create wait file: no token left",
                         dir_.path_of(token_file));
-        record.token = ++name.token;
-        auto text = format_record(record);
-        held = held_ms_slot(text);
-        fd = dir_.publish(name.str(), text);
+        ++name.token;
+        if (!os::write_at(entry.file.fd(), entry.token.offset, slot_text(name.token, entry.token.width)))
+            throw Error("cannot create wait file", dir_.path_of(name.str()), errno);
+        if (dir_.give_name(entry.file, name.str())) break;
     }
+    entry.record.token = name.token;
     // The ticket owns the file before anything else can fail (ENOSPC writing
     // the mark): it is removed on the way out.
-    auto ticket = std::make_unique<Ticket>(dir_, name, std::move(fd), std::move(record), held);
+    auto ticket = std::make_unique<Ticket>(dir_, name, std::move(entry.file).release(),
+                                           std::move(entry.record), entry.held);
     os::write_at_start(tokens, format_token(name.token), dir_.path_of(token_file));
     seen.insert(std::upper_bound(seen.begin(), seen.end(), name), name);
     if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt, seen);

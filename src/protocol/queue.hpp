@@ -58,7 +58,7 @@ struct JoinRequest {
 // and the waiting mark until it is granted.
 class Ticket {
   public:
-    Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, HeldSlot held);
+    Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, Slot held);
     ~Ticket() { leave(); }
     Ticket(const Ticket&) = delete;
     Ticket& operator=(const Ticket&) = delete;
@@ -91,7 +91,7 @@ class Ticket {
     os::UniqueFd fd_;
     os::FileId id_;
     Record record_;
-    HeldSlot held_;
+    Slot held_;
     std::vector<EntryName> must_follow_;
     std::vector<os::UniqueFd> evicted_;
 };
@@ -156,8 +156,16 @@ class Queue {
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
     int token_fd();
     std::uint64_t last_token(int token_fd, const std::vector<EntryName>& seen);
-    std::unique_ptr<Ticket> join_seeing(const JoinRequest& request, std::vector<EntryName>& seen);
-    std::unique_ptr<Ticket> join_and_plan(const JoinRequest& request);
+    struct PreparedEntry {
+        Record record;
+        Slot token;
+        Slot held;
+        os::Unnamed file;
+    };
+    PreparedEntry prepare_entry(const JoinRequest& request);
+    std::unique_ptr<Ticket> join_seeing(const JoinRequest& request, PreparedEntry& entry,
+                                        std::vector<EntryName>& seen);
+    std::unique_ptr<Ticket> join_and_plan(const JoinRequest& request, PreparedEntry& entry);
     std::optional<Record> parse_or_report(const EntryName& entry, int fd);
     void find_holders_to_follow(Ticket& ticket, bool preempt, const std::vector<EntryName>& seen);
     void evict(Ticket& ticket, const EntryName& holder);

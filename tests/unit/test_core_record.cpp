@@ -52,14 +52,14 @@ TEST_CASE("format_record: one line of JSON with the stable field names") {
     CHECK(format_record(sample()) ==
           R"({"boot_id":"0f8e6a4c-1d2b-4c3a-9e8f-7a6b5c4d3e2f","command":["sleep","5"],)"
           R"("created_ms":1700000000123,"held_ms":0            ,"hold":false,"host":"build-01","label":"nightly","mode":"exclusive",)"
-          R"("pid":1234,"pid_start":987654,"token":42,"ttl_ms":30000,"version":1})"
+          R"("pid":1234,"pid_start":987654,"token":42                  ,"ttl_ms":30000,"version":1})"
           "\n");
 }
 
 TEST_CASE("format_record: a default record") {
     CHECK(format_record(Record{}) ==
           R"({"boot_id":"","command":[],"created_ms":0,"held_ms":0            ,"hold":false,"host":"","label":"","mode":"",)"
-          R"("pid":0,"pid_start":0,"token":0,"ttl_ms":0,"version":1})"
+          R"("pid":0,"pid_start":0,"token":0                   ,"ttl_ms":0,"version":1})"
           "\n");
 }
 
@@ -352,11 +352,32 @@ TEST_CASE("held_ms is filled in place: same size, still a valid record") {
     auto slot = coordctl::held_ms_slot(text);
     REQUIRE(slot.width == 13);
     auto before = text.size();
-    text.replace(slot.offset, slot.width, coordctl::held_ms_text(1795447773658, slot.width));
+    text.replace(slot.offset, slot.width, coordctl::slot_text(1795447773658, slot.width));
     CHECK(text.size() == before);
     auto parsed = coordctl::parse_record(text);
     REQUIRE(parsed.has_value());
     CHECK(parsed->held_ms == 1795447773658);
-    CHECK(coordctl::held_ms_text(42, 5) == "42   ");
+    CHECK(coordctl::slot_text(42, 5) == "42   ");
     CHECK(coordctl::held_ms_slot("{}").width == 0);
+}
+
+TEST_CASE("the token is filled in place: any 64-bit token, same size, still a valid record") {
+    coordctl::Record r;
+    r.mode = "shared";
+    r.pid = 10;
+    r.ttl_ms = 30000;
+    r.label = "\"token\": 7,";
+    std::string text = coordctl::format_record(r);
+    auto slot = coordctl::token_slot(text);
+    REQUIRE(slot.width == 20);
+    for (std::uint64_t token : {std::uint64_t{1}, std::uint64_t{18446744073709551615u}}) {
+        auto filled = text;
+        filled.replace(slot.offset, slot.width, coordctl::slot_text(token, slot.width));
+        CHECK(filled.size() == text.size());
+        auto parsed = coordctl::parse_record(filled);
+        REQUIRE(parsed.has_value());
+        CHECK(parsed->token == token);
+        CHECK(parsed->label == r.label);
+        CHECK(coordctl::held_ms_slot(filled).width == 13);
+    }
 }
