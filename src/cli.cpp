@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <string_view>
+#include <vector>
 
 namespace coordctl {
 
@@ -75,7 +77,11 @@ int run_cli(int argc, char** argv) {
     for (std::size_t i = 0; i < subcommand_count; ++i) {
         if (known && invoked != subcommands[i].name) continue;
         subs[i] = app.add_subcommand(subcommands[i].name, subcommands[i].description);
-        if (invoked == subcommands[i].name) subcommands[i].add(*subs[i], runs[i]);
+        if (invoked != subcommands[i].name) continue;
+        // And of its options, those the command line can name.
+        OptionWords words(std::vector<std::string_view>(argv + 2, argv + argc));
+        Options options(*subs[i], words.help() ? nullptr : &words);
+        subcommands[i].add(options, runs[i]);
     }
     try {
         app.parse(argc, argv);

@@ -1,5 +1,6 @@
 #include "cmd/barrier.hpp"
 
+#include "cmd/commands.hpp"
 #include "cli.hpp"
 #include "core/barrier.hpp"
 #include "core/exit_codes.hpp"
@@ -80,21 +81,18 @@ int run_barrier(const BarrierOptions& o) {
 
 } // namespace
 
-void add_barrier_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = &app;
+void add_barrier_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<BarrierOptions>();
     auto timeout = std::make_shared<std::string>();
     auto poll_interval = std::make_shared<std::string>();
-    cmd->add_option("ACTION", o->action, "set, unset or wait")
-        ->required()
-        ->check(CLI::IsMember({"set", "unset", "wait"}));
-    cmd->add_option("PATH", o->path, "The barrier file")->required();
-    cmd->add_flag("--force", o->force, "set: succeed if the barrier is already set");
-    cmd->add_option("-w,--timeout", *timeout, "wait: give up (exit 75) after DUR")
-        ->type_name("DUR");
-    cmd->add_flag("--poll", o->wait.poll, "wait: poll instead of using inotify");
-    cmd->add_option("--poll-interval", *poll_interval, "wait: poll every DUR (default 200ms)")
-        ->type_name("DUR");
+    cli.required("ACTION", o->action, "set, unset or wait")->check(CLI::IsMember({"set", "unset", "wait"}));
+    cli.required("PATH", o->path, "The barrier file");
+    cli.flag("--force", o->force, "set: succeed if the barrier is already set");
+    if (auto* opt = cli.option("-w,--timeout", *timeout, "wait: give up (exit 75) after DUR"))
+        opt->type_name("DUR");
+    cli.flag("--poll", o->wait.poll, "wait: poll instead of using inotify");
+    if (auto* opt = cli.option("--poll-interval", *poll_interval, "wait: poll every DUR (default 200ms)"))
+        opt->type_name("DUR");
     run = [o, timeout, poll_interval] {
         if (!timeout->empty()) o->wait.timeout = parse_duration_option("--timeout", *timeout);
         if (!poll_interval->empty()) o->wait.poll_interval = parse_poll_interval(*poll_interval);

@@ -1,5 +1,6 @@
 #include "cmd/dbarrier.hpp"
 
+#include "cmd/commands.hpp"
 #include "cli.hpp"
 #include "core/exit_codes.hpp"
 #include "core/round.hpp"
@@ -236,28 +237,24 @@ void check_options(DbarrierOptions& o, const std::string& timeout,
 
 } // namespace
 
-void add_dbarrier_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = &app;
+void add_dbarrier_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<DbarrierOptions>();
     auto timeout = std::make_shared<std::string>();
     auto poll_interval = std::make_shared<std::string>();
-    cmd->add_option("DIR", o->dir, "Barrier directory (created if missing)")->required();
-    cmd->add_option("CMD", o->command, "Command and arguments (after --)");
-    cmd->add_option("-c,--command", o->shell_command, "Run STRING with $SHELL -c")
-        ->type_name("STRING");
-    cmd->add_option("--count", o->count, "Number of participants in a round")
-        ->required()
+    cli.required("DIR", o->dir, "Barrier directory (created if missing)");
+    cli.option("CMD", o->command, "Command and arguments (after --)");
+    if (auto* opt = cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c"))
+        opt->type_name("STRING");
+    cli.required("--count", o->count, "Number of participants in a round")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
         ->type_name("N");
-    cmd->add_option("--id", o->id, "This participant's id in COORDCTL_PARTICIPANTS")
-        ->type_name("ID");
-    cmd->add_option("-w,--timeout", *timeout,
-                    "Give up (exit 75) if the round is not full after DUR")
-        ->type_name("DUR");
-    cmd->add_flag("--poll", o->wait.poll,
-                  "Poll instead of inotify and lock waits (as on network filesystems)");
-    cmd->add_option("--poll-interval", *poll_interval, "Poll every DUR (default 200ms)")
-        ->type_name("DUR");
+    if (auto* opt = cli.option("--id", o->id, "This participant's id in COORDCTL_PARTICIPANTS"))
+        opt->type_name("ID");
+    if (auto* opt = cli.option("-w,--timeout", *timeout, "Give up (exit 75) if the round is not full after DUR"))
+        opt->type_name("DUR");
+    cli.flag("--poll", o->wait.poll, "Poll instead of inotify and lock waits (as on network filesystems)");
+    if (auto* opt = cli.option("--poll-interval", *poll_interval, "Poll every DUR (default 200ms)"))
+        opt->type_name("DUR");
     run = [o, timeout, poll_interval] {
         check_options(*o, *timeout, *poll_interval);
         return run_dbarrier(*o);

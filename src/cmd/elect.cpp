@@ -1,5 +1,6 @@
 #include "cmd/elect.hpp"
 
+#include "cmd/commands.hpp"
 #include "cli.hpp"
 #include "core/exit_codes.hpp"
 #include "os/host.hpp"
@@ -152,26 +153,28 @@ int run_elect(const ElectOptions& o) {
 
 } // namespace
 
-void add_elect_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = &app;
+void add_elect_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<ElectOptions>();
-    cmd->add_option("DIR", o->dir, "Election directory (created if missing)")->required();
-    cmd->add_option("CMD", o->command, "Command and arguments (after --)");
-    cmd->add_option("-c,--command", o->shell_command, "Run STRING with $SHELL -c")->type_name("STRING");
-    cmd->add_option("--id", o->id, "This candidate's name (default pid@host)")->type_name("NAME");
-    cmd->add_option("--ttl", o->ttl, "Leadership lease across hosts; re-checked every TTL/3 (default 30s)")
-        ->type_name("DUR");
-    cmd->add_flag("--once", o->once, "Exit 79 when leadership is lost instead of campaigning again");
-    cmd->add_option("--kill-after", o->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)")
-        ->type_name("DUR");
-    cmd->add_flag("--leader", o->leader, "Print the current leader's id (exit 3 if none)");
-    cmd->add_flag("--observe", o->observe, "Print a line per leadership change until interrupted");
-    cmd->add_flag("--json", o->json, "With --leader or --observe: JSON objects");
-    cmd->add_flag("--poll", o->poll, "Poll instead of inotify and lock waits");
-    cmd->add_option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)")->type_name("DUR");
-    auto* q = cmd->add_flag("-q,--quiet", o->quiet, "No progress line while campaigning");
-    auto* v = cmd->add_flag("-v,--verbose", o->verbose, "Log each change while campaigning");
-    q->excludes(v);
+    cli.required("DIR", o->dir, "Election directory (created if missing)");
+    cli.option("CMD", o->command, "Command and arguments (after --)");
+    if (auto* opt = cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c"))
+        opt->type_name("STRING");
+    if (auto* opt = cli.option("--id", o->id, "This candidate's name (default pid@host)"))
+        opt->type_name("NAME");
+    if (auto* opt = cli.option("--ttl", o->ttl, "Leadership lease across hosts; re-checked every TTL/3 (default 30s)"))
+        opt->type_name("DUR");
+    cli.flag("--once", o->once, "Exit 79 when leadership is lost instead of campaigning again");
+    if (auto* opt = cli.option("--kill-after", o->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)"))
+        opt->type_name("DUR");
+    cli.flag("--leader", o->leader, "Print the current leader's id (exit 3 if none)");
+    cli.flag("--observe", o->observe, "Print a line per leadership change until interrupted");
+    cli.flag("--json", o->json, "With --leader or --observe: JSON objects");
+    cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits");
+    if (auto* opt = cli.option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)"))
+        opt->type_name("DUR");
+    auto* q = cli.flag("-q,--quiet", o->quiet, "No progress line while campaigning");
+    auto* v = cli.flag("-v,--verbose", o->verbose, "Log each change while campaigning");
+    exclusive(q, v);
     run = [o] { return run_elect(*o); };
 }
 

@@ -1,5 +1,6 @@
 #include "cmd/lease_touch.hpp"
 
+#include "cmd/commands.hpp"
 #include "cli.hpp"
 #include "core/entry_name.hpp"
 #include "core/exit_codes.hpp"
@@ -73,15 +74,13 @@ int run_lease_touch(const LeaseTouchOptions& o) {
 
 } // namespace
 
-void add_lease_touch_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = &app;
+void add_lease_touch_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<LeaseTouchOptions>();
-    cmd->add_option("FILE", o->files, "Wait files to refresh (from lock --hold)")->required();
-    cmd->add_option("--every", o->every, "Keep refreshing every DUR until a file is gone")
-        ->type_name("DUR");
-    cmd->add_option("--while-pid", o->while_pid, "With --every: stop when process PID exits")
-        ->check(CLI::PositiveNumber)
-        ->type_name("PID");
+    cli.required("FILE", o->files, "Wait files to refresh (from lock --hold)");
+    if (auto* opt = cli.option("--every", o->every, "Keep refreshing every DUR until a file is gone"))
+        opt->type_name("DUR");
+    if (auto* opt = cli.option("--while-pid", o->while_pid, "With --every: stop when process PID exits"))
+        opt->check(CLI::PositiveNumber)->type_name("PID");
     run = [o] {
         if (o->while_pid != 0 && o->every.empty())
             throw UsageError("--while-pid needs --every", "lease-touch");

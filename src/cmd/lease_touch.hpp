@@ -1,12 +1,12 @@
 // coordctl lease-touch: keep the heartbeat of held entries fresh.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 
 namespace coordctl {
 
-void add_lease_touch_command(CLI::App& app, std::function<int()>& run);
+class Options; // cmd/commands.hpp
+
+void add_lease_touch_command(Options& cli, std::function<int()>& run);
 
 } // namespace coordctl

@@ -1,5 +1,6 @@
 #include "cmd/lock.hpp"
 
+#include "cmd/commands.hpp"
 #include "cli.hpp"
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
@@ -128,47 +129,44 @@ void finish_options(LockOptions& o, const RawLockOptions& raw) {
 
 } // namespace
 
-void add_lock_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = &app;
+void add_lock_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<LockOptions>();
     auto raw = std::make_shared<RawLockOptions>();
-    cmd->add_option("DIR", o->dir, "Queue directory (created if missing)")->required();
-    cmd->add_option("CMD", o->command, "Command and arguments (after --)");
-    cmd->add_option("-c,--command", o->shell_command, "Run STRING with $SHELL -c")->type_name("STRING");
-    auto* shared = cmd->add_flag("-s,--shared", raw->shared, "Read lock: share with other --shared holders");
-    auto* slots = cmd->add_option("--slots", raw->slots, "Semaphore: at most N holders at once")
-                      ->check(CLI::Range(1u, max_slots))
-                      ->type_name("N");
-    shared->excludes(slots);
-    cmd->add_flag("--cut{line}", raw->cut, "Go ahead of every waiter; --cut=preempt also evicts the holders")
-        ->check(CLI::IsMember({"line", "preempt"}))
-        ->type_name("[=preempt]");
-    auto* hold = cmd->add_flag("--hold", o->hold, "No command: print the wait file once held and leave it");
-    cmd->add_option("--owner-pid", o->owner_pid, "With --hold: the process owning the hold (default: parent)")
-        ->check(CLI::PositiveNumber)
-        ->type_name("PID");
-    auto* n = cmd->add_flag("-n,--nonblock", o->nonblock, "Fail (exit 75) instead of waiting");
-    auto* w = cmd->add_option("-w,--timeout", raw->timeout, "Give up (exit 75) after DUR")->type_name("DUR");
-    n->excludes(w);
-    cmd->add_option("-E,--conflict-exit-code", o->conflict_exit_code,
-                    "Exit code when not acquired (default 75)")
-        ->check(CLI::Range(0, 255));
-    cmd->add_option("--id", o->label, "Label shown to other waiters and in status")->type_name("LABEL");
-    cmd->add_option("--ttl", raw->ttl, "Lease for other hosts: heartbeat every TTL/3 (default 30s)")
-        ->type_name("DUR");
-    cmd->add_option("--kill-after", raw->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)")
-        ->type_name("DUR");
-    auto* orphan = cmd->add_option("--orphan", raw->orphan, "If coordctl dies: keep the command (default) or kill it")
-        ->check(CLI::IsMember({"keep", "kill"}))
-        ->type_name("keep|kill");
-    hold->excludes(orphan);
-    cmd->add_flag("--poll", o->poll, "Poll instead of inotify and lock waits (as on network filesystems)");
-    cmd->add_option("--poll-interval", raw->poll_interval, "How often to poll (default 200ms)")
-        ->type_name("DUR");
-    cmd->add_flag("--no-create", o->no_create, "Fail if DIR does not exist");
-    auto* q = cmd->add_flag("-q,--quiet", o->quiet, "No progress line, no conflict message");
-    auto* v = cmd->add_flag("-v,--verbose", o->verbose, "Log each change while waiting");
-    q->excludes(v);
+    cli.required("DIR", o->dir, "Queue directory (created if missing)");
+    cli.option("CMD", o->command, "Command and arguments (after --)");
+    if (auto* opt = cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c"))
+        opt->type_name("STRING");
+    auto* shared = cli.flag("-s,--shared", raw->shared, "Read lock: share with other --shared holders");
+    auto* slots = cli.option("--slots", raw->slots, "Semaphore: at most N holders at once");
+    if (slots) slots->check(CLI::Range(1u, max_slots))->type_name("N");
+    exclusive(shared, slots);
+    if (auto* opt = cli.flag("--cut{line}", raw->cut, "Go ahead of every waiter; --cut=preempt also evicts the holders"))
+        opt->check(CLI::IsMember({"line", "preempt"}))->type_name("[=preempt]");
+    auto* hold = cli.flag("--hold", o->hold, "No command: print the wait file once held and leave it");
+    if (auto* opt = cli.option("--owner-pid", o->owner_pid, "With --hold: the process owning the hold (default: parent)"))
+        opt->check(CLI::PositiveNumber)->type_name("PID");
+    auto* n = cli.flag("-n,--nonblock", o->nonblock, "Fail (exit 75) instead of waiting");
+    auto* w = cli.option("-w,--timeout", raw->timeout, "Give up (exit 75) after DUR");
+    if (w) w->type_name("DUR");
+    exclusive(n, w);
+    if (auto* opt = cli.option("-E,--conflict-exit-code", o->conflict_exit_code, "Exit code when not acquired (default 75)"))
+        opt->check(CLI::Range(0, 255));
+    if (auto* opt = cli.option("--id", o->label, "Label shown to other waiters and in status"))
+        opt->type_name("LABEL");
+    if (auto* opt = cli.option("--ttl", raw->ttl, "Lease for other hosts: heartbeat every TTL/3 (default 30s)"))
+        opt->type_name("DUR");
+    if (auto* opt = cli.option("--kill-after", raw->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)"))
+        opt->type_name("DUR");
+    auto* orphan = cli.option("--orphan", raw->orphan, "If coordctl dies: keep the command (default) or kill it");
+    if (orphan) orphan->check(CLI::IsMember({"keep", "kill"}))->type_name("keep|kill");
+    exclusive(hold, orphan);
+    cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits (as on network filesystems)");
+    if (auto* opt = cli.option("--poll-interval", raw->poll_interval, "How often to poll (default 200ms)"))
+        opt->type_name("DUR");
+    cli.flag("--no-create", o->no_create, "Fail if DIR does not exist");
+    auto* q = cli.flag("-q,--quiet", o->quiet, "No progress line, no conflict message");
+    auto* v = cli.flag("-v,--verbose", o->verbose, "Log each change while waiting");
+    exclusive(q, v);
     run = [o, raw] {
         finish_options(*o, *raw);
         return run_lock(*o);

@@ -4,8 +4,6 @@
 #include "core/duration.hpp"
 #include "core/entry_name.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include <sys/types.h>
 
 #include <functional>
@@ -14,6 +12,8 @@
 #include <vector>
 
 namespace coordctl {
+
+class Options; // cmd/commands.hpp
 
 struct LockOptions {
     std::string dir;
@@ -42,6 +42,6 @@ struct LockOptions {
 int run_lock(const LockOptions& options);
 
 // Registers the subcommand's options; `run` is set to run it after parsing.
-void add_lock_command(CLI::App& app, std::function<int()>& run);
+void add_lock_command(Options& cli, std::function<int()>& run);
 
 } // namespace coordctl

@@ -1,5 +1,6 @@
 #include "cmd/status.hpp"
 
+#include "cmd/commands.hpp"
 #include "core/exit_codes.hpp"
 #include "core/status.hpp"
 #include "os/files.hpp"
@@ -124,11 +125,10 @@ int run_status(const StatusOptions& o) {
 
 } // namespace
 
-void add_status_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = &app;
+void add_status_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<StatusOptions>();
-    cmd->add_option("DIR", o->dir, "Queue directory")->required();
-    cmd->add_flag("--json", o->json, "JSON with stable field names (see coordctl-protocol(7))");
+    cli.required("DIR", o->dir, "Queue directory");
+    cli.flag("--json", o->json, "JSON with stable field names (see coordctl-protocol(7))");
     run = [o] { return run_status(*o); };
 }
 

@@ -1,12 +1,12 @@
 // coordctl status: what is in a coordination directory, and who is alive.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 
 namespace coordctl {
 
-void add_status_command(CLI::App& app, std::function<int()>& run);
+class Options; // cmd/commands.hpp
+
+void add_status_command(Options& cli, std::function<int()>& run);
 
 } // namespace coordctl

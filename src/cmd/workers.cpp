@@ -1,5 +1,6 @@
 #include "cmd/workers.hpp"
 
+#include "cmd/commands.hpp"
 #include "cli.hpp"
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
@@ -200,28 +201,29 @@ int run_workers(const WorkersOptions& o) {
 
 } // namespace
 
-void add_workers_command(CLI::App& app, std::function<int()>& run) {
-    auto* cmd = &app;
+void add_workers_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<WorkersOptions>();
-    cmd->add_option("DIR", o->dir, "Pool directory (created if missing)")->required();
-    cmd->add_option("CMD", o->command, "Command and arguments (after --); {} is the task name");
-    auto* n = cmd->add_option("--tasks", o->task_count, "Tasks named 1..N")->check(CLI::Range(1u, 1000000u))->type_name("N");
-    auto* t = cmd->add_option("--task", o->task_names, "A task name (repeatable)")->type_name("NAME");
-    auto* f = cmd->add_option("--task-file", o->task_file, "Task names, one per line")->type_name("FILE");
-    (void)n, (void)t, (void)f;
-    cmd->add_option("--capacity", o->capacity, "Tasks this worker runs at once")
-        ->required()
+    cli.required("DIR", o->dir, "Pool directory (created if missing)");
+    cli.option("CMD", o->command, "Command and arguments (after --); {} is the task name");
+    if (auto* opt = cli.option("--tasks", o->task_count, "Tasks named 1..N"))
+        opt->check(CLI::Range(1u, 1000000u))->type_name("N");
+    if (auto* opt = cli.option("--task", o->task_names, "A task name (repeatable)"))
+        opt->type_name("NAME");
+    if (auto* opt = cli.option("--task-file", o->task_file, "Task names, one per line"))
+        opt->type_name("FILE");
+    cli.required("--capacity", o->capacity, "Tasks this worker runs at once")
         ->check(CLI::Range(1u, 10000u))
         ->type_name("K");
-    cmd->add_option("--retries", o->retries, "Retry a failing task R times (default 0)")
-        ->check(CLI::Range(0, 1000))
-        ->type_name("R");
-    cmd->add_flag("--restart", o->restart, "Long-running tasks: restart on exit, never finish");
-    cmd->add_option("--ttl", o->ttl, "Lease for other hosts (default 30s)")->type_name("DUR");
-    cmd->add_option("--kill-after", o->kill_after, "SIGKILL commands DUR after SIGTERM (default 10s)")
-        ->type_name("DUR");
-    cmd->add_flag("--poll", o->poll, "Poll instead of inotify and lock waits");
-    cmd->add_option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)")->type_name("DUR");
+    if (auto* opt = cli.option("--retries", o->retries, "Retry a failing task R times (default 0)"))
+        opt->check(CLI::Range(0, 1000))->type_name("R");
+    cli.flag("--restart", o->restart, "Long-running tasks: restart on exit, never finish");
+    if (auto* opt = cli.option("--ttl", o->ttl, "Lease for other hosts (default 30s)"))
+        opt->type_name("DUR");
+    if (auto* opt = cli.option("--kill-after", o->kill_after, "SIGKILL commands DUR after SIGTERM (default 10s)"))
+        opt->type_name("DUR");
+    cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits");
+    if (auto* opt = cli.option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)"))
+        opt->type_name("DUR");
     run = [o] { return run_workers(*o); };
 }
 

@@ -8,8 +8,9 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <limits.h>
-#include <sstream>
 #include <unistd.h>
+
+#include <string_view>
 
 namespace coordctl::os {
 
@@ -32,9 +33,17 @@ std::optional<std::vector<std::string>> stat_fields(pid_t pid) {
     std::string stat = read_proc(fmt::format("/proc/{}/stat", pid));
     auto close = stat.rfind(')');
     if (close == std::string::npos) return std::nullopt;
-    std::istringstream in(stat.substr(close + 1));
     std::vector<std::string> fields;
-    for (std::string word; in >> word;) fields.push_back(word);
+    std::string field;
+    for (char c : std::string_view(stat).substr(close + 1)) {
+        if (c != ' ' && c != '\n') {
+            field += c;
+        } else if (!field.empty()) {
+            fields.push_back(std::move(field));
+            field.clear();
+        }
+    }
+    if (!field.empty()) fields.push_back(std::move(field));
     return fields;
 }
 
