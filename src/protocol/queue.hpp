@@ -37,6 +37,23 @@ inline std::optional<Duration> next_join_lock_try(Duration waited, std::optional
     return std::min(token_lock_retry_every, *limit - waited);
 }
 
+// How long the token lock has been found taken, look after look.
+class TokenLockBusy {
+  public:
+    // Records a look that found it taken; true once that has lasted
+    // token_lock_patience.
+    bool out_of_patience() {
+        auto now = std::chrono::steady_clock::now();
+        if (!since_) since_ = now;
+        return now - *since_ >= token_lock_patience;
+    }
+    void reset() { since_.reset(); }
+    explicit operator bool() const { return since_.has_value(); }
+
+  private:
+    std::optional<std::chrono::steady_clock::time_point> since_;
+};
+
 struct JoinRequest {
     Mode mode = Mode::exclusive;
     std::uint32_t slots = 0;              // N for Mode::slots

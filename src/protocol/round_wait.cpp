@@ -37,9 +37,7 @@ void EnterWait::on_timeout() {
     // process holds that lock, look again from the loop (signals still work).
     auto left = rounds_.leave_unless_sealed(ticket_);
     if (left.busy) {
-        auto now = std::chrono::steady_clock::now();
-        if (!leave_busy_since_) leave_busy_since_ = now;
-        if (now - *leave_busy_since_ < token_lock_patience)
+        if (!leave_busy_.out_of_patience())
             return retry_.start(token_lock_retry_every, [this] { on_timeout(); });
         // -w is over: leave without the lock, as a signal does. Nobody can
         // seal a round while it stays taken, so this is exact but for a

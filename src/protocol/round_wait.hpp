@@ -43,7 +43,7 @@ class EnterWait {
     os::Timer deadline_;
     os::Timer heartbeat_;
     os::Timer retry_; // leaving, while the join lock is held by another process
-    std::optional<std::chrono::steady_clock::time_point> leave_busy_since_;
+    TokenLockBusy leave_busy_;
 };
 
 class ExitWait {

@@ -68,14 +68,11 @@ void Waiter::evaluate() {
         if (wait_for_evicted()) return;
         auto looked = queue_.plan_and_grant(ticket_);
         if (!looked) { // the token lock is held by a stopped or hostile process
-            auto now = std::chrono::steady_clock::now();
-            if (!token_lock_busy_since_) token_lock_busy_since_ = now;
-            if (nonblocking() && now - *token_lock_busy_since_ >= token_lock_patience)
-                return finish(WaitOutcome::not_acquired);
+            if (token_lock_busy_.out_of_patience() && nonblocking()) return finish(WaitOutcome::not_acquired);
             soon_.start(token_lock_retry_every, [this] { evaluate(); });
             return;
         }
-        token_lock_busy_since_.reset();
+        token_lock_busy_.reset();
         auto& plan = *looked;
         if (!plan.present || !ticket_.still_mine()) return finish(WaitOutcome::lost);
         if (!plan.conflict.empty()) {

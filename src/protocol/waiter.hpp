@@ -35,7 +35,7 @@ class Waiter {
     // Why the participants disagree (after WaitOutcome::conflict).
     const std::string& conflict() const { return conflict_; }
     // The last look found the token lock held too long by another process.
-    bool token_lock_busy() const { return token_lock_busy_since_.has_value(); }
+    bool token_lock_busy() const { return static_cast<bool>(token_lock_busy_); }
 
   private:
     struct EntryWait;
@@ -58,7 +58,7 @@ class Waiter {
     std::function<void(WaitOutcome)> done_;
     bool finished_ = false;
     std::string conflict_;
-    std::optional<std::chrono::steady_clock::time_point> token_lock_busy_since_;
+    TokenLockBusy token_lock_busy_;
     std::vector<std::unique_ptr<EntryWait>> waits_;
     os::Timer soon_;
     os::Timer deadline_;
