@@ -2,6 +2,7 @@
 
 #include "core/json_field.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <utility>
@@ -24,23 +25,22 @@ Slot value_slot(const std::string& text, std::string_view key) {
     return {offset, end - offset};
 }
 
-void pad(std::string& text, Slot slot, std::size_t width) {
-    if (slot.width < width) text.insert(slot.offset + slot.width, width - slot.width, ' ');
+// User text as a JSON string (or array of strings), invalid UTF-8 replaced.
+template <typename T> std::string json_text(const T& text) {
+    return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 } // namespace
 
+// The fields in name order, as nlohmann's objects print them, written
+// directly: building a json object was most of a join's instructions.
 std::string format_record(const Record& r) {
-    json j = {{"version", r.version},       {"token", r.token},   {"mode", r.mode},
-              {"pid", r.pid},               {"host", r.host},     {"boot_id", r.boot_id},
-              {"pid_start", r.pid_start},   {"created_ms", r.created_ms},
-              {"ttl_ms", r.ttl_ms},         {"command", r.command}, {"label", r.label},
-              {"hold", r.hold},             {"held_ms", r.held_ms}};
-    // Replace invalid UTF-8 in user text instead of throwing.
-    std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-    // Each slot found after the other is padded: its offset is right.
-    pad(text, token_slot(text), token_width);
-    pad(text, held_ms_slot(text), held_ms_width);
-    return text;
+    return fmt::format(R"({{"boot_id":{},"command":{},"created_ms":{},"held_ms":{:<{}},"hold":{},)"
+                       R"("host":{},"label":{},"mode":{},"pid":{},"pid_start":{},"token":{:<{}},)"
+                       R"("ttl_ms":{},"version":{}}})"
+                       "\n",
+                       json_text(r.boot_id), json_text(r.command), r.created_ms, r.held_ms, held_ms_width, r.hold,
+                       json_text(r.host), json_text(r.label), json_text(r.mode), r.pid, r.pid_start, r.token,
+                       token_width, r.ttl_ms, r.version);
 }
 
 Slot token_slot(const std::string& text) { return value_slot(text, "\"token\":"); }
