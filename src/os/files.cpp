@@ -6,8 +6,11 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <ctime>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -222,10 +225,15 @@ Unnamed Directory::prepare(const std::string& content, const std::string& shown,
         throw Error(what, shown, errno);
     }
     if (!fd) {
-        static unsigned serial = 0;
-        temp = fmt::format("{}{}-{}", temporary_prefix, ::getpid(), ++serial);
-        fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
-        if (!fd) throw Error(what, shown, errno);
+        // Random: a process with the same pid (another PID namespace or
+        // host) or a killed one's leftover may hold any pid-based name.
+        for (int attempt = 0; !fd; ++attempt) {
+            std::uint64_t salt = 0;
+            if (::getrandom(&salt, sizeof salt, 0) != sizeof salt) salt = ::time(nullptr) ^ attempt;
+            temp = fmt::format("{}{}-{:016x}", temporary_prefix, ::getpid(), salt);
+            fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
+            if (!fd && (errno != EEXIST || attempt == 100)) throw Error(what, shown, errno);
+        }
     }
     Unnamed file(*this, std::move(fd), std::move(temp));
     readable_by_all(file.fd(), shown);
