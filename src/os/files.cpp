@@ -212,7 +212,7 @@ int Directory::unlink_if(const std::string& name, FileId expected) const {
 }
 
 Unnamed::~Unnamed() {
-    if (!temp_.empty()) ::unlinkat(dir_.fd(), temp_.c_str(), 0);
+    if (!temp_.empty()) ::unlinkat(dir_fd_, temp_.c_str(), 0);
 }
 
 Unnamed Directory::prepare(const std::string& content, const std::string& shown, const char* what) const {
@@ -235,7 +235,7 @@ Unnamed Directory::prepare(const std::string& content, const std::string& shown,
             if (!fd && (errno != EEXIST || attempt == 100)) throw Error(what, shown, errno);
         }
     }
-    Unnamed file(*this, std::move(fd), std::move(temp));
+    Unnamed file(fd_, std::move(fd), std::move(temp));
     readable_by_all(file.fd(), shown);
     flock_or_throw(file.fd(), LOCK_SH, path_);
     mark_waiting(file.fd(), shown);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace coordctl::os {
@@ -34,13 +35,12 @@ struct OpenResult {
 // directory may not; the directory a barrier file lives in may (/var/run).
 enum class FinalLink { refuse, follow };
 
-class Directory;
-
 // A file prepared by Directory::prepare, not (yet) in the directory. Its
 // dot temporary, if it needed one, is removed when it is destroyed.
 class Unnamed {
   public:
-    Unnamed(Unnamed&&) = default;
+    Unnamed(Unnamed&& other) noexcept
+        : dir_fd_(other.dir_fd_), fd_(std::move(other.fd_)), temp_(std::exchange(other.temp_, {})) {}
     Unnamed& operator=(Unnamed&&) = delete;
     ~Unnamed();
     int fd() const { return fd_.get(); }
@@ -49,9 +49,9 @@ class Unnamed {
 
   private:
     friend class Directory;
-    Unnamed(const Directory& dir, UniqueFd fd, std::string temp)
-        : dir_(dir), fd_(std::move(fd)), temp_(std::move(temp)) {}
-    const Directory& dir_;
+    Unnamed(int dir_fd, UniqueFd fd, std::string temp)
+        : dir_fd_(dir_fd), fd_(std::move(fd)), temp_(std::move(temp)) {}
+    int dir_fd_; // the directory's, which outlives it
     UniqueFd fd_;
     std::string temp_; // the dot temporary's name; empty with O_TMPFILE
 };

@@ -116,12 +116,12 @@ std::optional<JoinLock> Queue::try_lock_joins() {
 
 std::unique_ptr<Ticket> Queue::try_join(const JoinRequest& request) {
     int tokens = token_fd();
-    // Made before taking the lock, which other joiners and granters wait for.
-    auto entry = prepare_entry(request);
+    prepare(request);
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
     if (!take_token_lock(tokens, true)) return nullptr;
     JoinLock held(tokens);
+    auto entry = take_prepared();
     return join_and_plan(request, entry);
 }
 
@@ -143,18 +143,26 @@ std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request, Prepare
 }
 
 std::unique_ptr<Ticket> Queue::join(const JoinRequest& request, const JoinLock&) {
-    auto entry = prepare_entry(request);
+    prepare(request);
+    auto entry = take_prepared();
     std::vector<EntryName> seen;
     return join_seeing(request, entry, seen);
 }
 
-// The wait file, written and locked, all but its token and its name.
-Queue::PreparedEntry Queue::prepare_entry(const JoinRequest& request) {
+// Used once: a failed join does not leave a half-used one for the next.
+Queue::PreparedEntry Queue::take_prepared() {
+    PreparedEntry entry = std::move(*prepared_);
+    prepared_.reset();
+    return entry;
+}
+
+void Queue::prepare(const JoinRequest& request) {
+    if (prepared_) return; // kept from a try that found the join lock taken
     Record record = new_record(request);
     auto text = format_record(record);
     auto token = token_slot(text);
     auto held = held_ms_slot(text);
-    return {std::move(record), token, held, dir_.prepare(text, dir_.path())};
+    prepared_.emplace(PreparedEntry{std::move(record), token, held, dir_.prepare(text, dir_.path())});
 }
 
 // Under the join lock. `seen`: the entries read, then with ours added, in order.

@@ -152,8 +152,13 @@ class Queue {
     // it, and never plan_and_grant: both use the same open file description.
     std::optional<JoinLock> try_lock_joins();
     // Joins while the caller holds the join lock, so that what it decided
-    // before joining still holds when its entry appears.
+    // before joining still holds when its entry appears. Call prepare()
+    // before taking the lock, so that the file is written outside it.
     std::unique_ptr<Ticket> join(const JoinRequest& request, const JoinLock& held);
+    // Writes the wait file for the next join (of the same request), not yet
+    // in the queue; kept until that join, across tries that find the join
+    // lock taken.
+    void prepare(const JoinRequest& request);
     // The wait files, in queue order. Foreign names, dot files, symlinks,
     // directories and other non-regular files are not part of the queue.
     std::vector<EntryName> entries();
@@ -179,7 +184,7 @@ class Queue {
         Slot held;
         os::Unnamed file;
     };
-    PreparedEntry prepare_entry(const JoinRequest& request);
+    PreparedEntry take_prepared();
     std::unique_ptr<Ticket> join_seeing(const JoinRequest& request, PreparedEntry& entry,
                                         std::vector<EntryName>& seen);
     std::unique_ptr<Ticket> join_and_plan(const JoinRequest& request, PreparedEntry& entry);
@@ -190,6 +195,7 @@ class Queue {
     os::Directory dir_;
     os::UniqueFd token_fd_;
     std::set<std::string> reported_corrupt_;
+    std::optional<PreparedEntry> prepared_;
 };
 
 } // namespace coordctl

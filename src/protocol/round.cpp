@@ -79,6 +79,7 @@ bool Rounds::round_running() {
 }
 
 std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
+    queue_.prepare(request);
     auto locked = queue_.try_lock_joins();
     if (!locked) return std::nullopt;
     if (round_running()) return EnterResult{EnterStep::round_running, nullptr, std::nullopt};
