@@ -11,7 +11,9 @@
 namespace coordctl {
 
 // Builds the invoked subcommand's options: only those its command line can
-// name (see OptionWords), or every one (words null: for help).
+// name (see OptionWords), or every one (words null: for help). An option
+// that acts when not named (envname, default_val, needs) must be built
+// always, as required() does: tests/unit/test_cli_options.cpp checks the rest.
 class Options {
   public:
     Options(CLI::App& app, const OptionWords* words) : app_(app), words_(words) {}
@@ -20,6 +22,12 @@ class Options {
     template <typename T>
     CLI::Option* option(const std::string& names, T& value, const std::string& description) {
         return wanted(names) ? app_.add_option(names, value, description) : nullptr;
+    }
+    // The same, shown in help as "NAME TYPE".
+    template <typename T>
+    CLI::Option* option(const std::string& names, T& value, const std::string& description, const char* type) {
+        auto* opt = option(names, value, description);
+        return opt != nullptr ? opt->type_name(type) : nullptr;
     }
     template <typename T>
     CLI::Option* flag(const std::string& names, T& value, const std::string& description) {

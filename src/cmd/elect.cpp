@@ -157,21 +157,16 @@ void add_elect_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<ElectOptions>();
     cli.required("DIR", o->dir, "Election directory (created if missing)");
     cli.option("CMD", o->command, "Command and arguments (after --)");
-    if (auto* opt = cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c"))
-        opt->type_name("STRING");
-    if (auto* opt = cli.option("--id", o->id, "This candidate's name (default pid@host)"))
-        opt->type_name("NAME");
-    if (auto* opt = cli.option("--ttl", o->ttl, "Leadership lease across hosts; re-checked every TTL/3 (default 30s)"))
-        opt->type_name("DUR");
+    cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING");
+    cli.option("--id", o->id, "This candidate's name (default pid@host)", "NAME");
+    cli.option("--ttl", o->ttl, "Leadership lease across hosts; re-checked every TTL/3 (default 30s)", "DUR");
     cli.flag("--once", o->once, "Exit 79 when leadership is lost instead of campaigning again");
-    if (auto* opt = cli.option("--kill-after", o->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)"))
-        opt->type_name("DUR");
+    cli.option("--kill-after", o->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)", "DUR");
     cli.flag("--leader", o->leader, "Print the current leader's id (exit 3 if none)");
     cli.flag("--observe", o->observe, "Print a line per leadership change until interrupted");
     cli.flag("--json", o->json, "With --leader or --observe: JSON objects");
     cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits");
-    if (auto* opt = cli.option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)"))
-        opt->type_name("DUR");
+    cli.option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)", "DUR");
     auto* q = cli.flag("-q,--quiet", o->quiet, "No progress line while campaigning");
     auto* v = cli.flag("-v,--verbose", o->verbose, "Log each change while campaigning");
     exclusive(q, v);

@@ -134,8 +134,7 @@ void add_lock_command(Options& cli, std::function<int()>& run) {
     auto raw = std::make_shared<RawLockOptions>();
     cli.required("DIR", o->dir, "Queue directory (created if missing)");
     cli.option("CMD", o->command, "Command and arguments (after --)");
-    if (auto* opt = cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c"))
-        opt->type_name("STRING");
+    cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING");
     auto* shared = cli.flag("-s,--shared", raw->shared, "Read lock: share with other --shared holders");
     auto* slots = cli.option("--slots", raw->slots, "Semaphore: at most N holders at once");
     if (slots) slots->check(CLI::Range(1u, max_slots))->type_name("N");
@@ -146,23 +145,18 @@ void add_lock_command(Options& cli, std::function<int()>& run) {
     if (auto* opt = cli.option("--owner-pid", o->owner_pid, "With --hold: the process owning the hold (default: parent)"))
         opt->check(CLI::PositiveNumber)->type_name("PID");
     auto* n = cli.flag("-n,--nonblock", o->nonblock, "Fail (exit 75) instead of waiting");
-    auto* w = cli.option("-w,--timeout", raw->timeout, "Give up (exit 75) after DUR");
-    if (w) w->type_name("DUR");
+    auto* w = cli.option("-w,--timeout", raw->timeout, "Give up (exit 75) after DUR", "DUR");
     exclusive(n, w);
     if (auto* opt = cli.option("-E,--conflict-exit-code", o->conflict_exit_code, "Exit code when not acquired (default 75)"))
         opt->check(CLI::Range(0, 255));
-    if (auto* opt = cli.option("--id", o->label, "Label shown to other waiters and in status"))
-        opt->type_name("LABEL");
-    if (auto* opt = cli.option("--ttl", raw->ttl, "Lease for other hosts: heartbeat every TTL/3 (default 30s)"))
-        opt->type_name("DUR");
-    if (auto* opt = cli.option("--kill-after", raw->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)"))
-        opt->type_name("DUR");
+    cli.option("--id", o->label, "Label shown to other waiters and in status", "LABEL");
+    cli.option("--ttl", raw->ttl, "Lease for other hosts: heartbeat every TTL/3 (default 30s)", "DUR");
+    cli.option("--kill-after", raw->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)", "DUR");
     auto* orphan = cli.option("--orphan", raw->orphan, "If coordctl dies: keep the command (default) or kill it");
     if (orphan) orphan->check(CLI::IsMember({"keep", "kill"}))->type_name("keep|kill");
     exclusive(hold, orphan);
     cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits (as on network filesystems)");
-    if (auto* opt = cli.option("--poll-interval", raw->poll_interval, "How often to poll (default 200ms)"))
-        opt->type_name("DUR");
+    cli.option("--poll-interval", raw->poll_interval, "How often to poll (default 200ms)", "DUR");
     cli.flag("--no-create", o->no_create, "Fail if DIR does not exist");
     auto* q = cli.flag("-q,--quiet", o->quiet, "No progress line, no conflict message");
     auto* v = cli.flag("-v,--verbose", o->verbose, "Log each change while waiting");

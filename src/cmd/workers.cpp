@@ -207,23 +207,18 @@ void add_workers_command(Options& cli, std::function<int()>& run) {
     cli.option("CMD", o->command, "Command and arguments (after --); {} is the task name");
     if (auto* opt = cli.option("--tasks", o->task_count, "Tasks named 1..N"))
         opt->check(CLI::Range(1u, 1000000u))->type_name("N");
-    if (auto* opt = cli.option("--task", o->task_names, "A task name (repeatable)"))
-        opt->type_name("NAME");
-    if (auto* opt = cli.option("--task-file", o->task_file, "Task names, one per line"))
-        opt->type_name("FILE");
+    cli.option("--task", o->task_names, "A task name (repeatable)", "NAME");
+    cli.option("--task-file", o->task_file, "Task names, one per line", "FILE");
     cli.required("--capacity", o->capacity, "Tasks this worker runs at once")
         ->check(CLI::Range(1u, 10000u))
         ->type_name("K");
     if (auto* opt = cli.option("--retries", o->retries, "Retry a failing task R times (default 0)"))
         opt->check(CLI::Range(0, 1000))->type_name("R");
     cli.flag("--restart", o->restart, "Long-running tasks: restart on exit, never finish");
-    if (auto* opt = cli.option("--ttl", o->ttl, "Lease for other hosts (default 30s)"))
-        opt->type_name("DUR");
-    if (auto* opt = cli.option("--kill-after", o->kill_after, "SIGKILL commands DUR after SIGTERM (default 10s)"))
-        opt->type_name("DUR");
+    cli.option("--ttl", o->ttl, "Lease for other hosts (default 30s)", "DUR");
+    cli.option("--kill-after", o->kill_after, "SIGKILL commands DUR after SIGTERM (default 10s)", "DUR");
     cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits");
-    if (auto* opt = cli.option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)"))
-        opt->type_name("DUR");
+    cli.option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)", "DUR");
     run = [o] { return run_workers(*o); };
 }
 
