@@ -68,7 +68,7 @@ class Worker {
           tasks_dir_(os::Directory::open(o.dir + "/tasks", true)),
           state_(os::Directory::open(o.dir + "/state", true)), soon_(loop) {
         options_.poll = options_.poll || os::is_network_filesystem(root_.fd());
-        for (const auto& name : state_.remove_old_temporaries(std::chrono::minutes(10)))
+        for (const auto& name : state_.remove_old_temporaries(os::Directory::temporary_abandoned_after))
             fmt::print(stderr, "coordctl: warning: removed a result file left half-written by a killed worker: {}\n",
                        state_.path_of(name));
         for (const auto& task : tasks_) os::Directory::open(o.dir + "/tasks/" + task, true);

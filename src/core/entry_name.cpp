@@ -69,6 +69,36 @@ std::optional<EntryName> parse_entry_name(std::string_view name) {
     return entry;
 }
 
+std::string temporary_wait_file_name(std::int64_t pid, std::uint64_t salt, std::int64_t created_s) {
+    return fmt::format(".tmp-{}-{:016x}-{}", pid, salt, created_s);
+}
+
+std::optional<std::int64_t> temporary_wait_file_created(std::string_view name) {
+    // A decimal number without sign or leading zero, consumed up to `stop`
+    // (from_chars takes a '-', but `stop` or the check below keeps it out).
+    auto number = [&name](char stop) -> std::optional<std::int64_t> {
+        auto end = name.find(stop);
+        auto digits = name.substr(0, end);
+        if (digits.empty() || (digits.size() > 1 && digits[0] == '0')) return std::nullopt;
+        std::int64_t value = 0;
+        auto [last, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (ec != std::errc() || last != digits.data() + digits.size()) return std::nullopt;
+        name.remove_prefix(end == std::string_view::npos ? name.size() : end + 1);
+        return value;
+    };
+    constexpr std::string_view prefix = ".tmp-";
+    if (!name.starts_with(prefix)) return std::nullopt;
+    name.remove_prefix(prefix.size());
+    if (!number('-')) return std::nullopt; // pid
+    constexpr size_t salt_digits = 16;
+    if (name.size() < salt_digits + 1 || name[salt_digits] != '-' ||
+        name.substr(0, salt_digits).find_first_not_of("0123456789abcdef") != std::string_view::npos)
+        return std::nullopt;
+    name.remove_prefix(salt_digits + 1);
+    if (name.find('-') != std::string_view::npos) return std::nullopt;
+    return number('\0');
+}
+
 std::optional<std::uint64_t> parse_token(std::string_view text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
     if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos)

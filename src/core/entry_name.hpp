@@ -40,6 +40,16 @@ struct EntryName {
 
 std::optional<EntryName> parse_entry_name(std::string_view name);
 
+// A wait file being written, on a filesystem without O_TMPFILE (or /proc):
+//
+//     .tmp-<pid>-<16 hex digits, random>-<created, Unix seconds>
+//
+// The creation time lets a joiner skip the young ones (in flight) without a
+// stat; only old ones are examined (and removed if their writer is gone).
+std::string temporary_wait_file_name(std::int64_t pid, std::uint64_t salt, std::int64_t created_s);
+// Its creation time, or nullopt for any other name.
+std::optional<std::int64_t> temporary_wait_file_created(std::string_view name);
+
 // The token high-water mark file holds one decimal number; nullopt if garbage.
 std::optional<std::uint64_t> parse_token(std::string_view text);
 std::string format_token(std::uint64_t token);

@@ -1,5 +1,6 @@
 #include "os/files.hpp"
 
+#include "core/entry_name.hpp"
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
 
@@ -183,10 +184,18 @@ std::vector<std::string> Directory::remove_old_temporaries(std::chrono::millisec
         if (name.starts_with(temporary_prefix)) temporaries.emplace_back(name);
     });
     for (const auto& name : temporaries) {
-        auto st = stat_entry(name);
-        if (st && mtime_age(*st) > age && unlink_if(name, file_id(*st)) == 0) removed.push_back(name);
+        if (remove_if_abandoned(name, age)) removed.push_back(name);
     }
     return removed;
+}
+
+bool Directory::remove_if_abandoned(const std::string& name, std::chrono::milliseconds age) const {
+    auto st = stat_entry(name);
+    if (!st || !S_ISREG(st->st_mode) || mtime_age(*st) <= age) return false;
+    auto opened = open_entry(name);
+    // Its writer holds a lock on it (a wait file's owner lock) while alive.
+    if (!opened.fd || ::flock(opened.fd.get(), LOCK_EX | LOCK_NB) != 0) return false;
+    return unlink_if(name, file_id(*st)) == 0;
 }
 
 OpenResult Directory::open_entry(const std::string& name) const {
@@ -230,7 +239,7 @@ Unnamed Directory::prepare(const std::string& content, const std::string& shown,
         for (int attempt = 0; !fd; ++attempt) {
             std::uint64_t salt = 0;
             if (::getrandom(&salt, sizeof salt, 0) != sizeof salt) salt = ::time(nullptr) ^ attempt;
-            temp = fmt::format("{}{}-{:016x}", temporary_prefix, ::getpid(), salt);
+            temp = temporary_wait_file_name(::getpid(), salt, ::time(nullptr));
             fd.reset(::openat(fd_, temp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666));
             if (!fd && (errno != EEXIST || attempt == 100)) throw Error(what, shown, errno);
         }

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <ctime>
 #include <limits>
 #include <thread>
 #include <unistd.h>
@@ -87,8 +89,15 @@ Queue Queue::open(const std::string& path, bool create) {
 
 std::vector<EntryName> Queue::entries() {
     std::vector<EntryName> out;
-    dir_.for_each_regular_file([&out](std::string_view name) {
-        if (auto entry = parse_entry_name(name)) out.push_back(*entry);
+    old_temporaries_.clear();
+    auto old = std::chrono::duration_cast<std::chrono::seconds>(os::Directory::temporary_abandoned_after).count();
+    auto now = static_cast<std::int64_t>(::time(nullptr));
+    dir_.for_each_regular_file([&](std::string_view name) {
+        if (auto entry = parse_entry_name(name)) {
+            out.push_back(*entry);
+        } else if (auto created = temporary_wait_file_created(name); created && now - *created > old) {
+            old_temporaries_.emplace_back(name);
+        }
     });
     std::sort(out.begin(), out.end());
     return out;
@@ -170,6 +179,7 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
                                            std::vector<EntryName>& seen) {
     int tokens = token_fd();
     seen = entries();
+    remove_abandoned_temporaries();
     EntryName name{request.priority, last_token(tokens, seen), request.mode, request.slots};
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
     for (int attempt = 0;; ++attempt) {
@@ -222,6 +232,18 @@ void Queue::evict(Ticket& ticket, const EntryName& holder) {
     fmt::print(stderr, "coordctl: preempting {} held by {}\n", dir_.path_of(holder.str()),
                describe_owner(record));
     if (probe.fd) ticket.evicted_.push_back(std::move(probe.fd));
+}
+
+// A joiner killed before its wait file was named (only where there is no
+// O_TMPFILE, as on NFS) leaves it as a dot temporary file; its owner lock
+// is gone with it. Young ones are in flight and skipped by their name.
+void Queue::remove_abandoned_temporaries() {
+    for (const auto& name : old_temporaries_) {
+        if (dir_.remove_if_abandoned(name, os::Directory::temporary_abandoned_after))
+            fmt::print(stderr, "coordctl: warning: removed a wait file left unnamed by a killed process: {}\n",
+                       dir_.path_of(name));
+    }
+    old_temporaries_.clear();
 }
 
 std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket) {

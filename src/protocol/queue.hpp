@@ -191,11 +191,15 @@ class Queue {
     std::optional<Record> parse_or_report(const EntryName& entry, int fd);
     void find_holders_to_follow(Ticket& ticket, bool preempt, const std::vector<EntryName>& seen);
     void evict(Ticket& ticket, const EntryName& holder);
+    void remove_abandoned_temporaries();
 
     os::Directory dir_;
     os::UniqueFd token_fd_;
     std::set<std::string> reported_corrupt_;
     std::optional<PreparedEntry> prepared_;
+    // Wait files being written, seen by entries(), that their names say are
+    // older than Directory::temporary_abandoned_after.
+    std::vector<std::string> old_temporaries_;
 };
 
 } // namespace coordctl

@@ -182,3 +182,27 @@ runs_for_two_seconds() { (($(ps -o etimes= -p "$1") >= 2)); }
     wait_status "$holder"
     [ "$status" -eq 79 ]
 }
+
+@test "a wait file left unnamed by a killed joiner is removed by a later join once 10 minutes old, unless locked" {
+    mkdir -p "$D"
+    local now hour_ago
+    now=$(date +%s)
+    hour_ago=$((now - 3600))
+    local abandoned=.tmp-99999-00000000000000ab-$hour_ago # old by its name and its mtime, no lock
+    local young=.tmp-99998-00000000000000cd-$now          # old mtime, but its name says young
+    local locked=.tmp-99997-00000000000000ef-$hour_ago    # old, but someone holds its lock
+    local other=.tmp-4242-task.json                       # not a wait file being written
+    local name
+    for name in "$abandoned" "$young" "$locked" "$other"; do echo '{}' >"$D/$name"; done
+    gate_make l
+    bg flock -s "$D/$locked" sh -c "echo locked >> '$T/log'; $(gate_cmd l)"
+    wait_for "flock(1) to hold the lock on $locked" file_has_line "$T/log" locked
+    touch -d '1 hour ago' "$D"/.tmp-*
+    run --separate-stderr "$COORDCTL" lock "$D" -- true
+    [ "$status" -eq 0 ]
+    [ "$stderr" = "coordctl: warning: removed a wait file left unnamed by a killed process: $D/$abandoned" ]
+    [ ! -e "$D/$abandoned" ]
+    for name in "$young" "$locked" "$other"; do [ -e "$D/$name" ]; done
+    gate_open l
+    rm "$D/$young" "$D/$locked" "$D/$other"
+}

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using coordctl::EntryName;
@@ -14,6 +15,8 @@ using coordctl::Mode;
 using coordctl::parse_entry_name;
 using coordctl::parse_token;
 using coordctl::Priority;
+using coordctl::temporary_wait_file_created;
+using coordctl::temporary_wait_file_name;
 
 namespace {
 
@@ -200,5 +203,30 @@ TEST_CASE("format_token: 20 digits and a newline, parsed back exactly") {
         auto parsed = parse_token(format_token(token));
         REQUIRE(parsed.has_value());
         CHECK(*parsed == token);
+    }
+}
+
+TEST_CASE("temporary_wait_file_name: pid, 16 hex digits, creation time; read back") {
+    auto name = temporary_wait_file_name(4242, 0xabcULL, 1796091439);
+    CHECK(name == ".tmp-4242-0000000000000abc-1796091439");
+    CHECK(temporary_wait_file_created(name) == 1796091439);
+    CHECK(temporary_wait_file_created(temporary_wait_file_name(1, ~0ULL, 0)) == 0);
+}
+
+TEST_CASE("temporary_wait_file_created: other names have no creation time") {
+    for (std::string_view name : {
+             "", ".tmp-", ".tmp-1", ".tmp-1-0000000000000abc", ".tmp-1-0000000000000abc-",
+             ".tmp-4242-task.json",                      // a workers result being written
+             ".tmp-1-0000000000000abc-12.json",          // trailing garbage
+             ".tmp-1-0000000000000abc-12-3",             // one field too many
+             ".tmp-1-0000000000000ABC-12",               // upper-case hex
+             ".tmp-1-000000000000abc-12",                // 15 hex digits
+             ".tmp-01-0000000000000abc-12",              // leading zero
+             ".tmp--1-0000000000000abc-12",              // sign
+             ".tmp-1-0000000000000abc--12",
+             ".tmp-1-0000000000000abc-99999999999999999999", // overflow
+             "tmp-1-0000000000000abc-12", "1-00000000000000000042-x", ".token"}) {
+        CAPTURE(name);
+        CHECK_FALSE(temporary_wait_file_created(name).has_value());
     }
 }
