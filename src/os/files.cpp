@@ -248,7 +248,7 @@ Unnamed Directory::prepare(const std::string& content, const std::string& shown,
     readable_by_all(file.fd(), shown);
     flock_or_throw(file.fd(), LOCK_SH, path_);
     mark_waiting(file.fd(), shown);
-    write_all(file.fd(), content, shown);
+    if (!write_all_at(file.fd(), 0, content)) throw Error(what, shown, errno);
     return file;
 }
 

@@ -113,7 +113,7 @@ load helpers
     left=$(ls "$D")
     umount "$D"
     [ "$status" -eq 73 ]
-    [ "$output" = "coordctl: cannot write: $D: No space left on device" ]
+    [ "$output" = "coordctl: cannot create wait file: $D: No space left on device" ]
     [ "$left" = keep-filler ]
 }
 
