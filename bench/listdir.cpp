@@ -18,12 +18,17 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: listdir DIR RUNS\n");
         return 64;
     }
+    char* end = nullptr;
+    long runs = std::strtol(argv[2], &end, 10);
+    if (*end != '\0' || runs < 1) {
+        std::fprintf(stderr, "listdir: RUNS must be a positive number\n");
+        return 64;
+    }
     DIR* dir = opendir(argv[1]);
     if (dir == nullptr) {
         std::perror(argv[1]);
         return 1;
     }
-    long runs = std::strtol(argv[2], nullptr, 10);
     std::vector<long long> ns;
     long names = 0;
     for (long r = 0; r < runs; ++r) {
@@ -35,7 +40,6 @@ int main(int argc, char** argv) {
         clock_gettime(CLOCK_MONOTONIC, &b);
         ns.push_back((b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec));
     }
-    if (ns.empty()) return 64;
     std::nth_element(ns.begin(), ns.begin() + ns.size() / 2, ns.end());
     std::printf("%lld %ld\n", ns[ns.size() / 2], names);
     closedir(dir);

@@ -9,6 +9,7 @@
 //
 // Exits with CMD's status (128 + N if a signal N ended it), 127 if CMD
 // could not be run.
+#include <cerrno>
 #include <cstdio>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,11 @@ int main(int argc, char** argv) {
         _exit(127);
     }
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {}
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            std::perror("spawn: waitpid");
+            return 127;
+        }
+    }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

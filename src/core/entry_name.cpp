@@ -70,7 +70,7 @@ std::optional<EntryName> parse_entry_name(std::string_view name) {
 }
 
 std::string temporary_wait_file_name(std::int64_t pid, std::uint64_t salt, std::int64_t created_s) {
-    return fmt::format(".tmp-{}-{:016x}-{}", pid, salt, created_s);
+    return fmt::format("{}{}-{:016x}-{}", temporary_prefix, pid, salt, created_s);
 }
 
 std::optional<std::int64_t> temporary_wait_file_created(std::string_view name) {
@@ -86,9 +86,8 @@ std::optional<std::int64_t> temporary_wait_file_created(std::string_view name) {
         name.remove_prefix(end == std::string_view::npos ? name.size() : end + 1);
         return value;
     };
-    constexpr std::string_view prefix = ".tmp-";
-    if (!name.starts_with(prefix)) return std::nullopt;
-    name.remove_prefix(prefix.size());
+    if (!name.starts_with(temporary_prefix)) return std::nullopt;
+    name.remove_prefix(temporary_prefix.size());
     if (!number('-')) return std::nullopt; // pid
     constexpr size_t salt_digits = 16;
     if (name.size() < salt_digits + 1 || name[salt_digits] != '-' ||

@@ -40,6 +40,9 @@ struct EntryName {
 
 std::optional<EntryName> parse_entry_name(std::string_view name);
 
+// Temporary files in a queue or workers directory start with this.
+inline constexpr std::string_view temporary_prefix = ".tmp-";
+
 // A wait file being written, on a filesystem without O_TMPFILE (or /proc):
 //
 //     .tmp-<pid>-<16 hex digits, random>-<created, Unix seconds>

@@ -21,8 +21,6 @@ FileId file_id(const struct stat& st) { return {st.st_dev, st.st_ino}; }
 
 namespace {
 
-constexpr std::string_view temporary_prefix = ".tmp-";
-
 void make_directories(const std::string& path) {
     for (size_t pos = 1; pos != std::string::npos; pos = path.find('/', pos + 1)) {
         std::string prefix = path.substr(0, pos);
@@ -184,18 +182,32 @@ std::vector<std::string> Directory::remove_old_temporaries(std::chrono::millisec
         if (name.starts_with(temporary_prefix)) temporaries.emplace_back(name);
     });
     for (const auto& name : temporaries) {
-        if (remove_if_abandoned(name, age)) removed.push_back(name);
+        if (remove_if_abandoned(name, age) == 0) removed.push_back(name);
     }
     return removed;
 }
 
-bool Directory::remove_if_abandoned(const std::string& name, std::chrono::milliseconds age) const {
-    auto st = stat_entry(name);
-    if (!st || !S_ISREG(st->st_mode) || mtime_age(*st) <= age) return false;
+int Directory::remove_if_abandoned(const std::string& name, std::chrono::milliseconds age) const {
     auto opened = open_entry(name);
-    // Its writer holds a lock on it (a wait file's owner lock) while alive.
-    if (!opened.fd || ::flock(opened.fd.get(), LOCK_EX | LOCK_NB) != 0) return false;
-    return unlink_if(name, file_id(*st)) == 0;
+    std::optional<struct stat> st;
+    if (opened.fd) {
+        st.emplace();
+        if (::fstat(opened.fd.get(), &*st) != 0) return ENOENT;
+    } else if (opened.err == EACCES) {
+        st = stat_entry(name); // another user's, unreadable: judged by its age
+        if (!st || !S_ISREG(st->st_mode)) return ENOENT;
+    } else {
+        return ENOENT;
+    }
+    if (mtime_age(*st) <= age) return EBUSY;
+    // A wait file's writer holds its owner lock and its waiting mark while
+    // alive. The mark can be tested through a read-only descriptor on any
+    // filesystem; an exclusive flock cannot on NFS (EBADF), so only
+    // EWOULDBLOCK counts there.
+    if (opened.fd && (is_marked_waiting(opened.fd.get()) ||
+                      (::flock(opened.fd.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)))
+        return EBUSY;
+    return unlink_if(name, file_id(*st));
 }
 
 OpenResult Directory::open_entry(const std::string& name) const {

@@ -81,17 +81,19 @@ class Directory {
     std::vector<std::string> subdirectories() const;
     // Replaces `name` atomically with `content` (temporary dot file + rename). Throws Error.
     void replace_file(const std::string& name, const std::string& content) const;
-    // A temporary file is written in microseconds: one this old whose writer
-    // holds no lock on it was left by a killed process.
+    // A temporary file lives for microseconds (a prepared wait file: until
+    // its joiner gets the token lock, marked and locked all along): one this
+    // old that nobody marks or locks was left by a killed process.
     static constexpr std::chrono::minutes temporary_abandoned_after{10};
     // Removes the temporary files replace_file left when its process was
     // killed while writing: those older than `age` (a write takes
     // microseconds) that no process holds a lock on. Returns the names removed.
     std::vector<std::string> remove_old_temporaries(std::chrono::milliseconds age);
     // Removes the regular file `name` if it is older than `age` and nobody
-    // holds a lock on it (a wait file being written is share-locked by its
-    // writer from the start); true if removed.
-    bool remove_if_abandoned(const std::string& name, std::chrono::milliseconds age) const;
+    // holds its waiting mark or a lock on it (a wait file being written has
+    // both from the start). 0 if removed, EBUSY if young or in use, ENOENT if
+    // gone or not a regular file, else unlinkat's errno (EPERM, EROFS...).
+    int remove_if_abandoned(const std::string& name, std::chrono::milliseconds age) const;
 
     // Opens an entry read-only without following symlinks or blocking on FIFOs;
     // anything but a regular file is EINVAL.

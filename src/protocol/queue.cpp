@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <ctime>
 #include <limits>
@@ -87,16 +88,16 @@ Queue Queue::open(const std::string& path, bool create) {
     return Queue(os::Directory::open(path, create));
 }
 
-std::vector<EntryName> Queue::entries() {
+std::vector<EntryName> Queue::entries(std::vector<std::string>* old_temporaries) {
     std::vector<EntryName> out;
-    old_temporaries_.clear();
     auto old = std::chrono::duration_cast<std::chrono::seconds>(os::Directory::temporary_abandoned_after).count();
-    auto now = static_cast<std::int64_t>(::time(nullptr));
+    auto now = old_temporaries ? static_cast<std::int64_t>(::time(nullptr)) : 0;
     dir_.for_each_regular_file([&](std::string_view name) {
         if (auto entry = parse_entry_name(name)) {
             out.push_back(*entry);
-        } else if (auto created = temporary_wait_file_created(name); created && now - *created > old) {
-            old_temporaries_.emplace_back(name);
+        } else if (old_temporaries) {
+            auto created = temporary_wait_file_created(name);
+            if (created && now - *created > old) old_temporaries->emplace_back(name);
         }
     });
     std::sort(out.begin(), out.end());
@@ -129,9 +130,14 @@ std::unique_ptr<Ticket> Queue::try_join(const JoinRequest& request) {
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
     if (!take_token_lock(tokens, true)) return nullptr;
-    JoinLock held(tokens);
-    auto entry = take_prepared();
-    return join_and_plan(request, entry);
+    std::unique_ptr<Ticket> ticket;
+    {
+        JoinLock held(tokens);
+        auto entry = take_prepared();
+        ticket = join_and_plan(request, entry);
+    }
+    remove_abandoned_temporaries();
+    return ticket;
 }
 
 // Under the join lock.
@@ -155,7 +161,9 @@ std::unique_ptr<Ticket> Queue::join(const JoinRequest& request, const JoinLock&)
     prepare(request);
     auto entry = take_prepared();
     std::vector<EntryName> seen;
-    return join_seeing(request, entry, seen);
+    auto ticket = join_seeing(request, entry, seen);
+    remove_abandoned_temporaries(); // under the caller's lock, but only when there are old ones
+    return ticket;
 }
 
 // Used once: a failed join does not leave a half-used one for the next.
@@ -178,8 +186,8 @@ void Queue::prepare(const JoinRequest& request) {
 std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedEntry& entry,
                                            std::vector<EntryName>& seen) {
     int tokens = token_fd();
-    seen = entries();
-    remove_abandoned_temporaries();
+    old_temporaries_.clear();
+    seen = entries(&old_temporaries_);
     EntryName name{request.priority, last_token(tokens, seen), request.mode, request.slots};
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
     for (int attempt = 0;; ++attempt) {
@@ -235,13 +243,18 @@ void Queue::evict(Ticket& ticket, const EntryName& holder) {
 }
 
 // A joiner killed before its wait file was named (only where there is no
-// O_TMPFILE, as on NFS) leaves it as a dot temporary file; its owner lock
-// is gone with it. Young ones are in flight and skipped by their name.
+// O_TMPFILE, as on NFS) leaves it as a dot temporary file; its mark and
+// lock are gone with it. Young ones are in flight and skipped by their
+// name. Old ones seen at the join: after it, outside the join lock.
 void Queue::remove_abandoned_temporaries() {
     for (const auto& name : old_temporaries_) {
-        if (dir_.remove_if_abandoned(name, os::Directory::temporary_abandoned_after))
+        int err = dir_.remove_if_abandoned(name, os::Directory::temporary_abandoned_after);
+        if (err == 0)
             fmt::print(stderr, "coordctl: warning: removed a wait file left unnamed by a killed process: {}\n",
                        dir_.path_of(name));
+        else if (err != EBUSY && err != ENOENT)
+            fmt::print(stderr, "coordctl: warning: cannot remove a wait file left unnamed by a killed process: {}: {}\n",
+                       dir_.path_of(name), std::strerror(err));
     }
     old_temporaries_.clear();
 }

@@ -161,7 +161,9 @@ class Queue {
     void prepare(const JoinRequest& request);
     // The wait files, in queue order. Foreign names, dot files, symlinks,
     // directories and other non-regular files are not part of the queue.
-    std::vector<EntryName> entries();
+    // With `old_temporaries`, also adds to it the wait files being written
+    // that their names say are older than Directory::temporary_abandoned_after.
+    std::vector<EntryName> entries(std::vector<std::string>* old_temporaries = nullptr);
     // Where the ticket stands. If it may hold, it is marked granted in the
     // same step (under the token lock, so a cut-in-line entry joining at that
     // moment either sees it as a holder or is seen by it). The first call
@@ -197,8 +199,8 @@ class Queue {
     os::UniqueFd token_fd_;
     std::set<std::string> reported_corrupt_;
     std::optional<PreparedEntry> prepared_;
-    // Wait files being written, seen by entries(), that their names say are
-    // older than Directory::temporary_abandoned_after.
+    // Old wait files being written, seen at the join (entries()), removed
+    // after it if abandoned.
     std::vector<std::string> old_temporaries_;
 };
 

@@ -225,16 +225,20 @@ sweep_descriptor_limits() { # OK_STATUS LOCK ARGS...
     gate_open h
 }
 
-@test "without /proc/self/fd (a bare container): wait files are written under a dot temporary name, the queue still works" {
-    local real=$COORDCTL
-    # /proc/self/fd hidden (an empty tmpfs on this pid's, kept by exec), the
-    # rest of /proc left for the sanitizers, which read their options there.
+# Points COORDCTL at a wrapper that runs it with /proc/self/fd hidden (an
+# empty tmpfs on the exec'd pid's, kept by exec), the rest of /proc left for
+# the sanitizers, which read their options there.
+without_proc_fd() {
     cat >"$T/noproc" <<EOF2
 #!/bin/sh
-exec unshare -m sh -c 'mount -t tmpfs none /proc/\$\$/fd && exec "\$0" "\$@"' '$real' "\$@"
+exec unshare -m sh -c 'mount -t tmpfs none /proc/\$\$/fd && exec "\$0" "\$@"' '$COORDCTL' "\$@"
 EOF2
     chmod +x "$T/noproc"
     COORDCTL=$T/noproc
+}
+
+@test "without /proc/self/fd (a bare container): wait files are written under a dot temporary name, the queue still works" {
+    without_proc_fd
     hold_gate a
     bg "$COORDCTL" lock "$D" -q -- sh -c "echo second >> '$T/log'"
     local second=$!
@@ -244,4 +248,27 @@ EOF2
     wait_status "$second"
     [ "$status" -eq 0 ]
     [ "$(cat "$T/log")" = "$(printf 'start-a\nend-a\nsecond')" ]
+}
+
+temporary_wait_file() { find "$D" -maxdepth 1 -name '.tmp-*' -printf '%f\n' | grep .; }
+
+@test "without /proc/self/fd: the dot temporary is named .tmp-PID-RANDOM-CREATED while its joiner waits for the token lock" {
+    without_proc_fd
+    mkdir -p "$D"
+    gate_make t
+    bg flock "$D/.token" sh -c "echo locked >> '$T/log'; $(gate_cmd t)"
+    wait_for "flock(1) to hold $D/.token" file_has_line "$T/log" locked
+    local before after name
+    before=$(date +%s)
+    bg "$COORDCTL" lock "$D" -- true
+    local joiner=$!
+    wait_for "a temporary wait file in $D" temporary_wait_file
+    after=$(date +%s)
+    name=$(temporary_wait_file)
+    [[ $name =~ ^\.tmp-[1-9][0-9]*-[0-9a-f]{16}-([1-9][0-9]*)$ ]]
+    ((BASH_REMATCH[1] >= before && BASH_REMATCH[1] <= after))
+    gate_open t
+    wait_status "$joiner"
+    [ "$status" -eq 0 ]
+    [ -z "$(find "$D" -name '.tmp-*')" ]
 }

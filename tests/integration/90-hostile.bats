@@ -163,6 +163,23 @@ damaged_file() { # KIND NAME
     [[ $output == *"removed stale entry $D/$(name_of 1) of "*"(gone)"* ]]
 }
 
+@test "an abandoned unnamed wait file another user owns in a sticky DIR: a warning per join, the lock still runs; its owner removes it" {
+    mkdir -m 1777 -p "$D"
+    open_to_others
+    local name=.tmp-99999-00000000000000ab-$(($(date +%s) - 3600))
+    echo '{}' >"$D/$name"
+    touch -d '1 hour ago' "$D/$name"
+    run --separate-stderr as_nobody "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    [ "$stderr" = "coordctl: warning: cannot remove a wait file left unnamed by a killed process: $D/$name: Operation not permitted" ]
+    [ -e "$D/$name" ]
+    run --separate-stderr "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [ "$stderr" = "coordctl: warning: removed a wait file left unnamed by a killed process: $D/$name" ]
+    [ ! -e "$D/$name" ]
+}
+
 @test "DIR a symlink to a queue: refused, with --no-create and a trailing slash too, nothing created in the target" {
     mkdir "$T/real"
     ln -s "$T/real" "$D"

@@ -222,6 +222,7 @@ TEST_CASE("temporary_wait_file_created: other names have no creation time") {
              ".tmp-1-0000000000000ABC-12",               // upper-case hex
              ".tmp-1-000000000000abc-12",                // 15 hex digits
              ".tmp-01-0000000000000abc-12",              // leading zero
+             ".tmp-1-0000000000000abc-012",              // leading zero in the time
              ".tmp--1-0000000000000abc-12",              // sign
              ".tmp-1-0000000000000abc--12",
              ".tmp-1-0000000000000abc-99999999999999999999", // overflow
