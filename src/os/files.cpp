@@ -268,9 +268,29 @@ bool Directory::give_name(Unnamed& file, const std::string& name, const char* wh
     int rc = file.temp_.empty()
                  ? ::linkat(AT_FDCWD, proc_fd_path(file.fd()).c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW)
                  : ::linkat(fd_, file.temp_.c_str(), fd_, name.c_str(), 0);
-    if (rc == 0) return true;
-    if (errno == EEXIST) return false;
-    throw Error(what, path_of(name), errno);
+    if (rc != 0) {
+        if (errno == EEXIST) return false;
+        throw Error(what, path_of(name), errno);
+    }
+    // Some filesystems make the new name a file of its own to the kernel
+    // (FUSE ones that map each path to a node, as bindfs and sshfs do): the
+    // owner lock and the mark taken through the unnamed file do not cover
+    // it, and a waiter would judge the owner gone. Nobody looks at the name
+    // yet (the caller holds the join lock; the entry is the newest), so it
+    // is opened and locked now and replaces the unnamed file's descriptor.
+    try {
+        UniqueFd named(::openat(fd_, name.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+        if (!named) throw Error(what, path_of(name), errno);
+        if (!is_marked_waiting(named.get())) {
+            flock_or_throw(named.get(), LOCK_SH, path_of(name));
+            mark_waiting(named.get(), path_of(name));
+            file.fd_ = std::move(named);
+        }
+    } catch (...) {
+        ::unlinkat(fd_, name.c_str(), 0);
+        throw;
+    }
+    return true;
 }
 
 UniqueFd Directory::publish(const std::string& name, const std::string& content, const char* what) const {
