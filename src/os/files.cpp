@@ -268,29 +268,40 @@ bool Directory::give_name(Unnamed& file, const std::string& name, const char* wh
     int rc = file.temp_.empty()
                  ? ::linkat(AT_FDCWD, proc_fd_path(file.fd()).c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW)
                  : ::linkat(fd_, file.temp_.c_str(), fd_, name.c_str(), 0);
-    if (rc != 0) {
-        if (errno == EEXIST) return false;
-        throw Error(what, path_of(name), errno);
+    if (rc == 0) return true;
+    if (errno == EEXIST) return false;
+    throw Error(what, path_of(name), errno);
+}
+
+void Directory::lock_name(Unnamed& file, const std::string& name, const char* what) const {
+    auto remove_and_throw = [&](int err) {
+        struct stat mine;
+        if (::fstat(file.fd(), &mine) == 0) unlink_if(name, file_id(mine));
+        throw Error(what, path_of(name), err);
+    };
+    constexpr int open_flags = O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+    UniqueFd probe(::openat(fd_, name.c_str(), O_RDONLY | open_flags));
+    if (!probe) {
+        if (errno == ENOENT) return; // removed already: the owner finds out when it looks
+        remove_and_throw(errno);
     }
-    // Some filesystems make the new name a file of its own to the kernel
-    // (FUSE ones that map each path to a node, as bindfs and sshfs do): the
-    // owner lock and the mark taken through the unnamed file do not cover
-    // it, and a waiter would judge the owner gone. Nobody looks at the name
-    // yet (the caller holds the join lock; the entry is the newest), so it
-    // is opened and locked now and replaces the unnamed file's descriptor.
-    try {
-        UniqueFd named(::openat(fd_, name.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
-        if (!named) throw Error(what, path_of(name), errno);
-        if (!is_marked_waiting(named.get())) {
-            flock_or_throw(named.get(), LOCK_SH, path_of(name));
-            mark_waiting(named.get(), path_of(name));
-            file.fd_ = std::move(named);
-        }
-    } catch (...) {
-        ::unlinkat(fd_, name.c_str(), 0);
-        throw;
+    // Each lock on its own. An error means "cannot tell" (prepare has shown
+    // that both work here): EBADF for an exclusive flock on NFS, say.
+    auto range = waiting_range(F_WRLCK);
+    bool marked = ::fcntl(probe.get(), F_OFD_GETLK, &range) != 0 || range.l_type == F_WRLCK;
+    bool locked = ::flock(probe.get(), LOCK_EX | LOCK_NB) != 0;
+    probe.reset(); // with the exclusive flock, if it got one
+    if (marked && locked) return;
+    UniqueFd named(::openat(fd_, name.c_str(), O_RDWR | open_flags));
+    if (!named) remove_and_throw(errno);
+    // The unnamed file's mark would block this one if the two share lock
+    // state after all; observers' brief read locks are waited out.
+    mark_granted(file.fd());
+    range = waiting_range(F_WRLCK);
+    while (::flock(named.get(), LOCK_SH) != 0 || ::fcntl(named.get(), F_OFD_SETLKW, &range) != 0) {
+        if (errno != EINTR) remove_and_throw(errno);
     }
-    return true;
+    file.fd_ = std::move(named);
 }
 
 UniqueFd Directory::publish(const std::string& name, const std::string& content, const char* what) const {

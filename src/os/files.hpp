@@ -114,6 +114,15 @@ class Directory {
     // Links `file` as `name`: false if that name is taken (`file` can then be
     // given another). Throws Error on any other failure.
     bool give_name(Unnamed& file, const std::string& name, const char* what = "cannot create wait file") const;
+    // Some filesystems make a new name a file of its own to the kernel (FUSE
+    // ones that map each path to a node, as bindfs and sshfs do): the owner
+    // lock and the waiting mark taken on the unnamed file do not cover the
+    // name, and a waiter would judge the owner gone. Call right after
+    // give_name, under the join lock (no waiter decides on the newest entry
+    // before it is released): if the name is not covered, takes both on the
+    // named file, whose descriptor then replaces `file`'s. On failure removes
+    // the name (if still this file) and throws Error.
+    void lock_name(Unnamed& file, const std::string& name, const char* what = "cannot create wait file") const;
     // prepare + give_name: an empty fd if `name` is already taken.
     UniqueFd publish(const std::string& name, const std::string& content,
                      const char* what = "cannot create wait file") const;

@@ -200,7 +200,10 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
         ++name.token;
         if (!os::write_at(entry.file.fd(), entry.token.offset, slot_text(name.token, entry.token.width)))
             throw Error("cannot create wait file", dir_.path_of(name.str()), errno);
-        if (dir_.give_name(entry.file, name.str())) break;
+        if (dir_.give_name(entry.file, name.str())) {
+            dir_.lock_name(entry.file, name.str());
+            break;
+        }
     }
     entry.record.token = name.token;
     // The ticket owns the file before anything else can fail (ENOSPC writing

@@ -27,6 +27,7 @@ started() { cat "$T/log" 2>/dev/null | grep -c '^start-' || true; }
 # lock in a helper thread: two threads mean it is blocked there.
 blocked_in_exit() { [[ $(ls "/proc/$1/task" 2>/dev/null | wc -l) -ge 2 ]]; }
 running() { ! process_gone "$1"; }
+has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
 
 @test "nobody runs the command before the third participant enters" {
     participant a 3
@@ -206,7 +207,8 @@ running() { ! process_gone "$1"; }
     kill -9 "$(pid_of a)"
     wait_for "a to die" process_gone "$(pid_of a)"
     fast b 2
-    wait_for "b to join" has_wait_files 1
+    # a's dead entry is a wait file too: wait for b's own (c must join after it).
+    wait_for "b to join" has_entry_labelled b
     [ "$(started)" -eq 0 ]
     fast c 2
     for p in b c; do
