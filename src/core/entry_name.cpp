@@ -108,6 +108,21 @@ std::optional<std::uint64_t> parse_token(std::string_view text) {
     return value;
 }
 
-std::string format_token(std::uint64_t token) { return fmt::format("{:020}\n", token); }
+TokenMarks parse_token_file(std::string_view text) {
+    constexpr std::string_view cut_prefix = "cut ";
+    TokenMarks marks;
+    auto end = text.find('\n');
+    marks.high = parse_token(text.substr(0, end));
+    if (end == std::string_view::npos) return marks;
+    auto rest = text.substr(end + 1);
+    if (!rest.starts_with(cut_prefix)) return marks;
+    rest.remove_prefix(cut_prefix.size());
+    marks.cut = parse_token(rest.substr(0, rest.find('\n')));
+    return marks;
+}
+
+std::string format_token_file(std::uint64_t high, std::uint64_t cut) {
+    return fmt::format("{:020}\ncut {:020}\n", high, cut);
+}
 
 } // namespace coordctl

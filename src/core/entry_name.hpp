@@ -53,8 +53,21 @@ std::string temporary_wait_file_name(std::int64_t pid, std::uint64_t salt, std::
 // Its creation time, or nullopt for any other name.
 std::optional<std::int64_t> temporary_wait_file_created(std::string_view name);
 
-// The token high-water mark file holds one decimal number; nullopt if garbage.
+// One decimal number (20 digits in the files coordctl writes); nullopt if garbage.
 std::optional<std::uint64_t> parse_token(std::string_view text);
-std::string format_token(std::uint64_t token);
+
+// The token file (.token):
+//
+//     <high-water mark, 20 digits>\n
+//     cut <token of the newest cut-in-line join, 20 digits>\n
+//
+// nullopt where a line is missing or garbage (files written before the cut
+// line existed have only the first).
+struct TokenMarks {
+    std::optional<std::uint64_t> high;
+    std::optional<std::uint64_t> cut;
+};
+TokenMarks parse_token_file(std::string_view text);
+std::string format_token_file(std::uint64_t high, std::uint64_t cut);
 
 } // namespace coordctl

@@ -24,6 +24,9 @@ struct LockWaiter::Shared {
     UniqueFd target;
     UniqueFd event;
     LockKind kind;
+    std::size_t read_max = 0; // 0: do not read the file
+    std::mutex mutex;         // guards content (written by the helper thread)
+    std::optional<std::string> content;
 };
 
 namespace {
@@ -33,6 +36,11 @@ void wait_then_signal(std::shared_ptr<LockWaiter::Shared> shared) {
         await_no_waiting_mark(shared->target.get());
     } else {
         await_no_owner_lock(shared->target.get());
+    }
+    if (shared->read_max > 0) {
+        auto text = read_small(shared->target.get(), shared->read_max);
+        std::lock_guard lock(shared->mutex);
+        shared->content = std::move(text);
     }
     std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(shared->event.get(), &one, sizeof one);
@@ -112,9 +120,15 @@ Helpers& helpers() {
 } // namespace
 
 void LockWaiter::start(int fd, LockKind kind, std::function<void()> fn) {
+    start_reading(fd, kind, 0, [fn = std::move(fn)](std::optional<std::string>) { fn(); });
+}
+
+void LockWaiter::start_reading(int fd, LockKind kind, std::size_t max,
+                               std::function<void(std::optional<std::string>)> fn) {
     stop();
     auto shared = std::make_shared<Shared>();
     shared->kind = kind;
+    shared->read_max = max;
     shared->target.reset(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
     shared->event.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!shared->target || !shared->event) throw Error("cannot wait for a lock", "eventfd", errno);
@@ -123,9 +137,14 @@ void LockWaiter::start(int fd, LockKind kind, std::function<void()> fn) {
     watch_ = std::make_unique<ReadableWatch>(loop_, shared->event.get(), [this] {
         std::uint64_t count;
         if (::read(shared_->event.get(), &count, sizeof count) != sizeof count) return;
+        std::optional<std::string> content;
+        {
+            std::lock_guard lock(shared_->mutex);
+            content = std::move(shared_->content);
+        }
         auto fn = fn_;
         stop();
-        fn();
+        fn(std::move(content));
     });
     helpers().run(std::move(shared));
 }

@@ -8,6 +8,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace coordctl::os {
 
@@ -22,6 +24,11 @@ class LockWaiter {
     ~LockWaiter() { stop(); }
     // fd is duplicated; fn runs on the loop once the lock was free.
     void start(int fd, LockKind kind, std::function<void()> fn);
+    // The same, and fn gets the file's content (up to `max` bytes; nullopt
+    // if unreadable or longer) as read right after the lock was free, in the
+    // helper thread, before its descriptor is closed.
+    void start_reading(int fd, LockKind kind, std::size_t max,
+                       std::function<void(std::optional<std::string>)> fn);
     // Forgets the wait; a helper thread still blocked is left to end with the process.
     void stop();
 
@@ -31,7 +38,7 @@ class LockWaiter {
     Loop& loop_;
     std::shared_ptr<Shared> shared_;
     std::unique_ptr<ReadableWatch> watch_;
-    std::function<void()> fn_;
+    std::function<void(std::optional<std::string>)> fn_;
 };
 
 } // namespace coordctl::os

@@ -123,6 +123,14 @@ struct EntryProbe {
     std::optional<Record> record;
 };
 
+// The entry a waiter's plan waited for (a departure watch) has left; its
+// wait file's content as read once its owner lock was free (nullopt if
+// unreadable).
+struct Departure {
+    EntryName entry;
+    std::optional<std::string> content;
+};
+
 // The queue's join lock (the exclusive token lock), held until destroyed:
 // while it is held no entry joins or is granted, so a decision taken under
 // it sees a stable set of entries (dbarrier's rounds).
@@ -169,8 +177,10 @@ class Queue {
     // moment either sees it as a holder or is seen by it). The first call
     // returns the look taken while joining, if any (granted then under the
     // exclusive lock). Nothing if the token lock stays taken for more than a
-    // moment (see try_join).
-    std::optional<WaitPlan> plan_and_grant(Ticket& ticket);
+    // moment (see try_join). With `departed` (the entry the last plan waited
+    // for has left), the directory is read only if that is not enough to
+    // decide (may_hold_after_departure).
+    std::optional<WaitPlan> plan_and_grant(Ticket& ticket, const Departure* departed = nullptr);
     EntryProbe probe(const EntryName& entry);
     std::optional<Record> read_record(const EntryName& entry);
     // Removes an entry proven stale, with a warning naming its owner.
@@ -179,7 +189,7 @@ class Queue {
   private:
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
     int token_fd();
-    std::uint64_t last_token(int token_fd, const std::vector<EntryName>& seen);
+    bool may_hold_without_reading(const Ticket& ticket, const Departure& departed);
     struct PreparedEntry {
         Record record;
         Slot token;

@@ -66,7 +66,8 @@ void Waiter::evaluate() {
     waits_.clear();
     while (true) {
         if (wait_for_evicted()) return;
-        auto looked = queue_.plan_and_grant(ticket_);
+        auto departed = std::exchange(departed_, std::nullopt);
+        auto looked = queue_.plan_and_grant(ticket_, departed ? &*departed : nullptr);
         if (!looked) { // the token lock is held by a stopped or hostile process
             if (token_lock_busy_.out_of_patience() && nonblocking()) return finish(WaitOutcome::not_acquired);
             soon_.start(token_lock_retry_every, [this] { evaluate(); });
@@ -123,6 +124,16 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
     case Liveness::alive_locked: {
         // Waiting for a grant of an entry already granted is waiting for it to go.
         bool grant = watch.kind == WatchKind::grant && probe.waiting;
+        if (!grant && watch.kind == WatchKind::departure && !options_.poll) {
+            // Its content once it is gone tells whether it was granted: often
+            // enough to hold without reading the queue again.
+            w.lock.start_reading(probe.fd.get(), os::LockKind::owner, Record::max_size,
+                                 [this, entry = watch.entry](std::optional<std::string> content) {
+                                     departed_ = Departure{entry, std::move(content)};
+                                     evaluate_soon();
+                                 });
+            break;
+        }
         arm_lock(w, probe.fd.get(), grant ? os::LockKind::waiting : os::LockKind::owner, watch.entry);
         break;
     }

@@ -1,8 +1,9 @@
 // Waiting for one's turn in the queue. A waiter waits only for the entries
 // its plan names (usually one): on their kernel locks when they have them,
 // else on a file watch plus a lease timer or the owner process's exit.
-// After every wake-up it reads the queue again instead of assuming it is now
-// first.
+// After every wake-up it looks again instead of assuming it is now first:
+// it reads the queue, unless what it learned from its blocker's departure is
+// enough (Queue::plan_and_grant).
 #pragma once
 
 #include "os/lock_wait.hpp"
@@ -60,6 +61,8 @@ class Waiter {
     std::string conflict_;
     TokenLockBusy token_lock_busy_;
     std::vector<std::unique_ptr<EntryWait>> waits_;
+    // The entry the last plan waited for has left (for the next look only).
+    std::optional<Departure> departed_;
     os::Timer soon_;
     os::Timer deadline_;
     os::Timer tick_;

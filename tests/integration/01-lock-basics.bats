@@ -41,7 +41,8 @@ one" ]
     done
     [ "$(cat "$T/tokens" | tr '\n' ' ')" = "1 2 3 " ]
     [ "$(ls "$D")" = "" ]
-    [ "$(cat "$D/.token")" = 00000000000000000003 ]
+    [ "$(head -n 1 "$D/.token")" = 00000000000000000003 ]
+    [ "$(sed -n 2p "$D/.token")" = "cut 00000000000000000000" ] # no cut-in-line entry ever joined
 }
 
 @test "a damaged token mark never hands out a token still in use" {

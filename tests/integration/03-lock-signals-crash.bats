@@ -56,6 +56,23 @@ load helpers
     [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h last-ran " ]
 }
 
+@test "a waiter in the middle that gives up does not let the one behind jump the holder" {
+    hold_gate h
+    bg "$COORDCTL" lock "$D" -q -- true
+    local middle=$!
+    wait_for "the middle waiter to queue" has_wait_files 2
+    bg "$COORDCTL" lock "$D" -q -- sh -c "echo last-ran >> '$T/log'"
+    wait_for "the last waiter to queue" has_wait_files 3
+    kill -TERM "$middle" # removes its wait file, never granted: the last one must see h still there
+    wait_for "the middle waiter to leave" has_wait_files 2
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    ! file_has_line "$T/log" last-ran
+    gate_open h
+    wait_for "the last waiter to run" file_has_line "$T/log" last-ran
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h last-ran " ]
+}
+
 @test "an orphaned command keeps the lock until it exits" {
     hold_gate h
     kill -9 "${BG_PIDS[0]}"

@@ -102,6 +102,32 @@ load helpers
     [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h cut w1 w2 " ]
 }
 
+# The waiter behind a holder is woken by the holder's release alone (the
+# cut entry that joined meanwhile wakes nobody): it must still see the cut
+# entry, not take the release as its turn.
+@test "--cut joining while a waiter waits on the holder: the release does not let that waiter run beside it" {
+    for mode in exclusive shared; do
+        rm -f "$T/log" "$T/w.err"
+        hold_gate h
+        local opt=()
+        [[ $mode == shared ]] && opt=(--shared)
+        bg "$COORDCTL" lock -v "${opt[@]}" "$D" -- sh -c "echo w >> '$T/log'" 2>"$T/w.err"
+        wait_for "the waiter to queue ($mode)" has_wait_files 2
+        gate_make c
+        bg "$COORDCTL" lock -q --cut --id cutter "$D" -- sh -c "echo start-c >> '$T/log'; $(gate_cmd c)"
+        wait_for "the cut entry to queue ($mode)" has_wait_files 3
+        gate_open h
+        wait_for "the cut entry to run ($mode)" file_has_line "$T/log" start-c
+        wait_for "the waiter to see the cut entry ahead ($mode)" grep -q "held by .*\[cutter\]" "$T/w.err"
+        ! file_has_line "$T/log" w
+        gate_open c
+        wait_for "the waiter to run ($mode)" file_has_line "$T/log" w
+        [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]
+        wait_for "the queue to empty ($mode)" has_wait_files 0
+        rm -f "$T/gate-h" "$T/gate-c"
+    done
+}
+
 @test "--cut=preempt evicts the holder: its command tree is stopped and it exits 79" {
     gate_make h
     bg "$COORDCTL" lock -q "$D" -- sh -c "sleep 600 & echo \$! > '$T/bgpid'; echo start-h >> '$T/log'; $(gate_cmd h)"

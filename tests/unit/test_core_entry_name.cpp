@@ -10,7 +10,8 @@
 #include <vector>
 
 using coordctl::EntryName;
-using coordctl::format_token;
+using coordctl::format_token_file;
+using coordctl::parse_token_file;
 using coordctl::Mode;
 using coordctl::parse_entry_name;
 using coordctl::parse_token;
@@ -193,17 +194,40 @@ TEST_CASE("parse_token: garbage and overflow are rejected") {
     CHECK(token_of(std::string(1000, '0') + "7") == "7"); // leading zeros are only zeros
 }
 
-TEST_CASE("format_token: 20 digits and a newline, parsed back exactly") {
-    CHECK(format_token(0) == "00000000000000000000\n");
-    CHECK(format_token(42) == "00000000000000000042\n");
-    CHECK(format_token(max_token) == "18446744073709551615\n");
+TEST_CASE("format_token_file: the mark and the newest cut token, 20 digits each; parsed back exactly") {
+    CHECK(format_token_file(0, 0) == "00000000000000000000\ncut 00000000000000000000\n");
+    CHECK(format_token_file(42, 7) == "00000000000000000042\ncut 00000000000000000007\n");
+    CHECK(format_token_file(max_token, max_token) == "18446744073709551615\ncut 18446744073709551615\n");
     for (std::uint64_t token :
          {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{123456789}, max_token - 1, max_token}) {
         CAPTURE(token);
-        auto parsed = parse_token(format_token(token));
-        REQUIRE(parsed.has_value());
-        CHECK(*parsed == token);
+        auto marks = parse_token_file(format_token_file(token, token / 2));
+        CHECK(marks.high == token);
+        CHECK(marks.cut == token / 2);
     }
+}
+
+TEST_CASE("parse_token_file: a missing or damaged cut line is unknown, never zero") {
+    // Written before the cut line existed: the mark alone.
+    auto old = parse_token_file("00000000000000000042\n");
+    CHECK(old.high == 42);
+    CHECK_FALSE(old.cut.has_value());
+    CHECK(parse_token_file("42").high == 42);
+    CHECK_FALSE(parse_token_file("").high.has_value());
+    CHECK_FALSE(parse_token_file("").cut.has_value());
+    for (const char* text : {"42\ncut \n", "42\ncut x\n", "42\ncut -1\n", "42\nCUT 7\n", "42\n7\n",
+                             "42\ncut 7 8\n", "42\n cut 7\n"}) {
+        CAPTURE(std::string(text));
+        auto marks = parse_token_file(text);
+        CHECK(marks.high == 42);
+        CHECK_FALSE(marks.cut.has_value());
+    }
+    // A damaged mark does not hide a good cut line, nor the other way round.
+    auto damaged = parse_token_file("4x2\ncut 7\n");
+    CHECK_FALSE(damaged.high.has_value());
+    CHECK(damaged.cut == 7);
+    CHECK(parse_token_file("42\ncut 7").cut == 7);           // no final newline
+    CHECK(parse_token_file("42\ncut 7\ngarbage").cut == 7);  // what follows is not read
 }
 
 TEST_CASE("temporary_wait_file_name: pid, 16 hex digits, creation time; read back") {

@@ -276,3 +276,83 @@ TEST_CASE("a cut slots entry counts the holders it found") {
     std::vector<EntryName> one_left = {k(9, 2, Priority::cut), k(2, 2), k(3, 2)};
     CHECK(plan_wait(one_left, one_left[0], {k(1, 2), k(2, 2)}).granted);
 }
+
+TEST_CASE("may_hold_after_departure: only after a granted exclusive blocker, with no cut-in-line join since") {
+    using coordctl::may_hold_after_departure;
+    CHECK(may_hold_after_departure(x(5), x(4), true, 0));
+    CHECK(may_hold_after_departure(s(5), x(2), true, 1)); // readers in between do not matter
+    CHECK_FALSE(may_hold_after_departure(x(5), x(4), false, 0)); // died waiting: others may be ahead
+    CHECK_FALSE(may_hold_after_departure(x(5), x(4), true, std::nullopt)); // unknown cut mark
+    CHECK_FALSE(may_hold_after_departure(x(5), x(4), true, 4));
+    CHECK_FALSE(may_hold_after_departure(x(5), x(4), true, 6)); // a cut entry joined after it
+    CHECK_FALSE(may_hold_after_departure(x(5), s(4), true, 0)); // readers before it may still hold
+    CHECK_FALSE(may_hold_after_departure(cut_x(5), x(4), true, 0)); // a cut entry has holders to follow
+    CHECK_FALSE(may_hold_after_departure(x(5), cut_x(4), true, 0));
+    CHECK_FALSE(may_hold_after_departure(x(4), x(5), true, 0)); // not ahead of me
+    EntryName slots{Priority::normal, 5, Mode::slots, 3};
+    CHECK_FALSE(may_hold_after_departure(slots, x(4), true, 0));
+}
+
+// The reasoning behind may_hold_after_departure, checked against plan_wait
+// on random histories: whenever it says yes, a full look grants too.
+TEST_CASE("may_hold_after_departure never grants what a full look would not") {
+    std::uint64_t state = 12345;
+    auto next = [&state](std::uint64_t n) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (state >> 33) % n;
+    };
+    int shortcuts = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::vector<EntryName> entries;
+        std::uint64_t high = 0, newest_cut = 0;
+        auto join = [&] {
+            bool cut = next(8) == 0;
+            EntryName e{cut ? Priority::cut : Priority::normal, ++high, next(3) == 0 ? Mode::shared : Mode::exclusive};
+            if (cut) newest_cut = e.token;
+            entries.insert(std::upper_bound(entries.begin(), entries.end(), e), e);
+        };
+        auto n = 2 + next(8);
+        for (std::uint64_t i = 0; i < n; ++i) join();
+        // Me: a normal entry with a blocker to wait for.
+        std::vector<EntryName> normal;
+        for (const auto& e : entries)
+            if (e.priority == Priority::normal) normal.push_back(e);
+        if (normal.empty()) continue;
+        auto me = normal[next(normal.size())];
+        auto plan = plan_wait(entries, me);
+        if (plan.granted) continue;
+        REQUIRE(plan.watch.size() == 1);
+        auto blocker = plan.watch.front().entry;
+        auto erase = [&entries](const EntryName& e) {
+            entries.erase(std::remove(entries.begin(), entries.end(), e), entries.end());
+        };
+        auto others = [&] {
+            std::vector<EntryName> out;
+            for (const auto& e : entries)
+                if (!(e == me) && !(e == blocker)) out.push_back(e);
+            return out;
+        };
+        // Joins and departures, until the blocker may hold (it is granted)...
+        while (!plan_wait(entries, blocker).granted) {
+            if (next(3) == 0) {
+                join();
+            } else {
+                auto ahead = std::find_if(entries.begin(), entries.end(), [&](const EntryName& e) { return e < blocker; });
+                if (ahead != entries.end()) erase(*ahead);
+            }
+        }
+        // ...then more joins and departures while it holds, then it leaves.
+        for (auto steps = next(6); steps > 0; --steps) {
+            auto rest = others();
+            if (next(2) == 0 || rest.empty()) join();
+            else erase(rest[next(rest.size())]);
+        }
+        erase(blocker);
+        if (!may_hold_after_departure(me, blocker, true, newest_cut)) continue;
+        ++shortcuts;
+        CAPTURE(me.str());
+        CAPTURE(blocker.str());
+        CHECK(plan_wait(entries, me).granted);
+    }
+    CHECK(shortcuts > 1000); // the property was exercised
+}
