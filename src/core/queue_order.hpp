@@ -46,14 +46,16 @@ WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me,
                    const std::vector<EntryName>& must_follow = {});
 
 // The entry a waiter waited for (its plan's departure watch) has left. May
-// `me` hold without reading the directory again? Yes when the blocker was
-// an exclusive normal entry that had been granted before it left: at its
-// grant nothing sorted before it, entries after it and before `me` are only
-// shared ones for a shared `me` (none for an exclusive one: the blocker was
-// the nearest), and since then only a cut-in-line entry can have joined
-// ahead of `me` — none has if the newest cut-in-line token (nullopt:
-// unknown) is older than the blocker's. The caller checks, under the token
-// lock, that the blocker's name is gone and its own is still there.
+// `me` hold without reading the directory again? Only if the blocker was an
+// exclusive normal entry ahead of `me`, itself a normal exclusive or shared
+// one (departure_may_decide), and the blocker had been granted before it
+// left: at its grant nothing sorted before it; between it and `me` there are
+// only shared entries for a shared `me` (none for an exclusive one: the
+// blocker was the nearest); since then only a cut-in-line entry can have
+// joined ahead of `me`, and none has if the newest cut-in-line token
+// (nullopt: unknown) is older than the blocker's. The caller checks, under
+// the token lock, that the blocker's name is gone.
+bool departure_may_decide(const EntryName& me, const EntryName& blocker);
 bool may_hold_after_departure(const EntryName& me, const EntryName& blocker, bool blocker_was_granted,
                               std::optional<std::uint64_t> newest_cut);
 

@@ -426,8 +426,9 @@ std::optional<std::string> read_small(int fd, std::size_t max) {
     }
 }
 
-void write_at_start(int fd, const std::string& text, const std::string& path) {
+void write_whole(int fd, const std::string& text, const std::string& path) {
     write_all(fd, text, path);
+    if (::ftruncate(fd, static_cast<off_t>(text.size())) != 0) throw Error("cannot write", path, errno);
 }
 
 bool write_at(int fd, std::size_t offset, const std::string& text) {

@@ -109,21 +109,34 @@ int Queue::token_fd() {
     return token_fd_.get();
 }
 
+// A lock on a .token since removed or replaced (by hand: rm, mv) would not
+// exclude the processes that opened the new one: look at the file again.
+bool Queue::lock_tokens(bool exclusive) {
+    for (int reopened = 0; reopened < 3; ++reopened) {
+        int fd = token_fd();
+        if (!take_token_lock(fd, exclusive)) return false;
+        struct stat st;
+        if (::fstat(fd, &st) == 0 && st.st_nlink > 0) return true;
+        os::unlock(fd);
+        token_fd_.reset();
+    }
+    return false; // replaced again and again: look again later
+}
+
 std::optional<JoinLock> Queue::try_lock_joins() {
-    int tokens = token_fd();
-    if (!take_token_lock(tokens, true)) return std::nullopt;
-    return std::optional<JoinLock>(std::in_place, tokens);
+    if (!lock_tokens(true)) return std::nullopt;
+    return std::optional<JoinLock>(std::in_place, token_fd());
 }
 
 std::unique_ptr<Ticket> Queue::try_join(const JoinRequest& request) {
-    int tokens = token_fd();
+    token_fd(); // first: a .token that cannot be opened fails before a wait file is written
     prepare(request);
     // The token lock makes "take the next token" and "publish the entry" one
     // step, so no entry can appear behind a later token.
-    if (!take_token_lock(tokens, true)) return nullptr;
+    if (!lock_tokens(true)) return nullptr;
     std::unique_ptr<Ticket> ticket;
     {
-        JoinLock held(tokens);
+        JoinLock held(token_fd());
         auto entry = take_prepared();
         ticket = join_and_plan(request, entry);
     }
@@ -179,14 +192,17 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
     int tokens = token_fd();
     old_temporaries_.clear();
     seen = entries(&old_temporaries_);
-    auto text = os::read_small(tokens, 128);
-    auto marks = parse_token_file(text.value_or(""));
+    auto marks = read_token_file();
     // New directory, or a damaged or lowered mark: never go below a token in
     // use, or the new entry would sort before the holder and run beside it.
-    std::uint64_t high = marks.high.value_or(0);
-    for (const auto& e : seen) high = std::max(high, e.token);
-    // An unknown newest cut-in-line token could be any token up to here.
-    std::uint64_t cut = marks.cut.value_or(high);
+    // The same for the cut line, which must not be below a cut entry present;
+    // unknown, it could be any token up to here.
+    std::uint64_t high = marks.high.value_or(0), newest_cut = 0;
+    for (const auto& e : seen) {
+        high = std::max(high, e.token);
+        if (e.priority == Priority::cut) newest_cut = std::max(newest_cut, e.token);
+    }
+    std::uint64_t cut = marks.cut ? std::max(*marks.cut, newest_cut) : high;
     EntryName name{request.priority, high, request.mode, request.slots};
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
     for (int attempt = 0;; ++attempt) {
@@ -197,13 +213,12 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
             throw Error(exit_code::cant_create, "cannot create wait file: no token left",
                         dir_.path_of(token_file));
         ++name.token;
-        // A cut-in-line entry is announced before it appears, so that no
-        // waiter can take its predecessor's departure as enough (see
-        // plan_and_grant) once it is there, even if this process dies next.
-        if (request.priority == Priority::cut) {
-            cut = name.token;
-            os::write_at_start(tokens, format_token_file(high, cut), dir_.path_of(token_file));
-        }
+        // The marks go first: a token is never handed out twice, even if this
+        // process dies next, and a cut-in-line entry is announced before it
+        // appears (see plan_and_grant). A token whose name turns out taken is
+        // skipped.
+        if (request.priority == Priority::cut) cut = name.token;
+        os::write_whole(tokens, format_token_file(name.token, cut), dir_.path_of(token_file));
         if (!os::write_at(entry.file.fd(), entry.token.offset, slot_text(name.token, entry.token.width)))
             throw Error("cannot create wait file", dir_.path_of(name.str()), errno);
         if (dir_.give_name(entry.file, name.str())) {
@@ -212,11 +227,8 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
         }
     }
     entry.record.token = name.token;
-    // The ticket owns the file before anything else can fail (ENOSPC writing
-    // the mark): it is removed on the way out.
     auto ticket = std::make_unique<Ticket>(dir_, name, std::move(entry.file).release(),
                                            std::move(entry.record), entry.held);
-    os::write_at_start(tokens, format_token_file(name.token, cut), dir_.path_of(token_file));
     seen.insert(std::upper_bound(seen.begin(), seen.end(), name), name);
     if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt, seen);
     return ticket;
@@ -270,17 +282,15 @@ void Queue::remove_abandoned_temporaries() {
 
 std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const Departure* departed) {
     if (ticket.first_plan_) return std::exchange(ticket.first_plan_, std::nullopt);
-    int tokens = token_fd();
-    if (!take_token_lock(tokens, false)) return std::nullopt;
+    if (!lock_tokens(false)) return std::nullopt;
     WaitPlan plan;
     if (departed && may_hold_without_reading(ticket, *departed)) {
-        plan.present = plan.granted = true;
-        plan.position = 1;
+        plan.present = plan.granted = true; // the waiter checks it is still ours next
     } else {
         plan = plan_wait(entries(), ticket.name(), ticket.must_follow());
     }
     if (plan.granted) ticket.mark_granted();
-    os::unlock(tokens);
+    os::unlock(token_fd());
     return plan;
 }
 
@@ -288,14 +298,18 @@ std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const Departure* d
 // of a microsecond each on ext4), so a waiter that can decide from what it
 // knows keeps a handoff's cost the same in a queue of any length.
 bool Queue::may_hold_without_reading(const Ticket& ticket, const Departure& departed) {
+    if (!departure_may_decide(ticket.name(), departed.entry)) return false;
     auto record = departed.content ? parse_record(*departed.content) : std::nullopt;
     bool was_granted = record && record->token == departed.entry.token && record->held_ms > 0;
-    if (!was_granted) return false;
-    auto marks = parse_token_file(os::read_small(token_fd(), 128).value_or(""));
-    if (!may_hold_after_departure(ticket.name(), departed.entry, was_granted, marks.cut)) return false;
+    if (!was_granted || !may_hold_after_departure(ticket.name(), departed.entry, was_granted,
+                                                  read_token_file().cut))
+        return false;
     // Gone for good (a dead owner's file left behind is judged by a full look).
-    if (dir_.stat_entry(departed.entry.str()) || errno != ENOENT) return false;
-    return ticket.still_mine();
+    return !dir_.stat_entry(departed.entry.str()) && errno == ENOENT;
+}
+
+TokenMarks Queue::read_token_file() {
+    return parse_token_file(os::read_small(token_fd(), token_file_max).value_or(""));
 }
 
 std::optional<Record> Queue::parse_or_report(const EntryName& entry, int fd) {

@@ -23,6 +23,8 @@ namespace coordctl {
 
 inline constexpr Duration default_ttl = std::chrono::seconds(30);
 inline constexpr const char* token_file = ".token";
+// Longer is garbage (read as damaged, then rewritten whole by the next join).
+inline constexpr std::size_t token_file_max = 64;
 // Joiners and granters hold the token lock for microseconds; one that keeps
 // it longer is stopped or hostile. While it does, lock and elect look again
 // this often from their loop, and -n gives up after the patience (a storm of
@@ -189,6 +191,8 @@ class Queue {
   private:
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
     int token_fd();
+    bool lock_tokens(bool exclusive);
+    TokenMarks read_token_file();
     bool may_hold_without_reading(const Ticket& ticket, const Departure& departed);
     struct PreparedEntry {
         Record record;

@@ -124,7 +124,8 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
     case Liveness::alive_locked: {
         // Waiting for a grant of an entry already granted is waiting for it to go.
         bool grant = watch.kind == WatchKind::grant && probe.waiting;
-        if (!grant && watch.kind == WatchKind::departure && !options_.poll) {
+        if (watch.kind == WatchKind::departure && !options_.poll &&
+            departure_may_decide(ticket_.name(), watch.entry)) {
             // Its content once it is gone tells whether it was granted: often
             // enough to hold without reading the queue again.
             w.lock.start_reading(probe.fd.get(), os::LockKind::owner, Record::max_size,

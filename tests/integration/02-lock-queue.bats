@@ -16,6 +16,31 @@ load helpers
     wait_for "the queue to empty" has_wait_files 0
 }
 
+# The handoff without a directory read (coordctl-protocol(7), WAITING AND
+# GRANTING): a queue of any length costs the same per handoff.
+@test "a waiter behind a holder is granted at the release without reading the queue again; behind a cut entry it reads it" {
+    hold_gate h
+    bg strace -f -qq -e trace=getdents64 -o "$T/fast" "$COORDCTL" lock -q "$D" -- sh -c "echo fast >> '$T/log'"
+    local fast=$!
+    wait_for "the waiter to queue" has_wait_files 2
+    gate_open h
+    wait_status "$fast"
+    [ "$status" -eq 0 ]
+    file_has_line "$T/log" fast
+    # One look, at the join: getdents64 until it returns 0.
+    [ "$(grep -c getdents64 "$T/fast")" -eq 2 ]
+    # A cut entry joining while it waits: the release is not enough, it reads the queue again.
+    hold_gate h2
+    bg strace -f -qq -e trace=getdents64 -o "$T/slow" "$COORDCTL" lock -q "$D" -- sh -c "echo slow >> '$T/log'"
+    local slow=$!
+    wait_for "the second waiter to queue" has_wait_files 2
+    "$COORDCTL" lock -q --cut -n "$D" -- true || true # joins, finds h2 holding, leaves: a cut join all the same
+    gate_open h2
+    wait_status "$slow"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c getdents64 "$T/slow")" -eq 4 ]
+}
+
 @test "-n exits 75 at once when the lock is held, and -E changes the code" {
     hold_gate h
     run "$COORDCTL" lock -n "$D" -- echo ran

@@ -140,7 +140,7 @@ load helpers
     [ "$left" = .token ]
 }
 
-@test "no space left for the token mark after the wait file: exit 73, the wait file removed" {
+@test "no space left for the token mark (the wait file written, not yet named): exit 73, no wait file left" {
     mkdir -p "$D"
     # One page: the wait file's record takes it, the new mark finds none.
     mount -t tmpfs -o size=4k tmpfs "$D"

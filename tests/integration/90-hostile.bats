@@ -400,3 +400,58 @@ has_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
     [ "$(wait_files)" -eq 0 ]
     gate_open t
 }
+
+# A waiter behind a holder grants itself, when the holder leaves, from the
+# cut line of .token (no cut-in-line entry joined since) without reading the
+# directory. Changing .token by hand must not make it overtake a cut entry.
+cut_after_hand_edit() { # EDIT: a command changing $D/.token while h holds and w waits
+    hold_gate h
+    bg "$COORDCTL" lock -v "$D" -- sh -c "echo w >> '$T/log'" 2>"$T/w.err"
+    wait_for "the waiter to queue" has_wait_files 2
+    eval "$1"
+    gate_make c
+    bg "$COORDCTL" lock -q --cut --id cutter "$D" -- sh -c "echo start-c >> '$T/log'; $(gate_cmd c)"
+    wait_for "the cut entry to queue" has_wait_files 3
+    gate_open h
+    wait_for "the cut entry to run" file_has_line "$T/log" start-c
+    wait_for "the waiter to see the cut entry ahead" grep -q "held by .*\[cutter\]" "$T/w.err"
+    ! file_has_line "$T/log" w
+    gate_open c
+    wait_for "the waiter to run" file_has_line "$T/log" w
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]
+}
+
+@test ".token removed or replaced by hand while waiters wait: a cut entry joining next is still respected" {
+    cut_after_hand_edit 'rm "$D/.token"'
+}
+
+@test ".token replaced by a copy (mv) while waiters wait: a cut entry joining next is still respected" {
+    cut_after_hand_edit 'cp "$D/.token" "$T/copy" && mv "$T/copy" "$D/.token"'
+}
+
+@test "a cut line lowered by hand is raised again by the next join: a waiter joining after it does not overtake the cut entry" {
+    hold_gate h
+    gate_make c
+    bg "$COORDCTL" lock -q --cut --id cutter "$D" -- sh -c "echo start-c >> '$T/log'; $(gate_cmd c)"
+    wait_for "the cut entry to queue" has_wait_files 2
+    printf '%020d\ncut %020d\n' 2 0 >"$D/.token" # same file, cut line lowered below the cut entry's token
+    bg "$COORDCTL" lock -v "$D" -- sh -c "echo w >> '$T/log'" 2>"$T/w.err"
+    wait_for "the waiter to queue" has_wait_files 3
+    [ "$(sed -n 2p "$D/.token")" = "cut 00000000000000000002" ]
+    gate_open h
+    wait_for "the cut entry to run" file_has_line "$T/log" start-c
+    wait_for "the waiter to see the cut entry ahead" grep -q "held by .*\[cutter\]" "$T/w.err"
+    ! file_has_line "$T/log" w
+    gate_open c
+    wait_for "the waiter to run" file_has_line "$T/log" w
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]
+}
+
+@test "a .token of garbage longer than the mark is rewritten whole by the next join" {
+    mkdir -p "$D"
+    head -c 5000 /dev/zero | tr '\0' x >"$D/.token"
+    run "$COORDCTL" lock "$D" -- sh -c 'echo $COORDCTL_TOKEN'
+    [ "$status" -eq 0 ]
+    [ "$output" = 1 ]
+    [ "$(cat "$D/.token")" = "$(printf '%020d\ncut %020d' 1 0)" ]
+}
