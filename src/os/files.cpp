@@ -426,9 +426,10 @@ std::optional<std::string> read_small(int fd, std::size_t max) {
     }
 }
 
-void write_whole(int fd, const std::string& text, const std::string& path) {
+void write_whole(int fd, const std::string& text, std::size_t old_size, const std::string& path) {
     write_all(fd, text, path);
-    if (::ftruncate(fd, static_cast<off_t>(text.size())) != 0) throw Error("cannot write", path, errno);
+    if (old_size > text.size() && ::ftruncate(fd, static_cast<off_t>(text.size())) != 0)
+        throw Error("cannot write", path, errno);
 }
 
 bool write_at(int fd, std::size_t offset, const std::string& text) {

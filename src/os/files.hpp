@@ -169,8 +169,9 @@ bool touch(int fd);
 
 // Reads up to `max` bytes from the start of fd; nullopt if larger or unreadable.
 std::optional<std::string> read_small(int fd, std::size_t max);
-// Makes text the file's whole content (written in place, then cut to its size).
-void write_whole(int fd, const std::string& text, const std::string& path); // throws Error
+// Makes text the file's whole content: written in place, then the file is
+// cut to its size if it was longer (old_size: its size before, as known).
+void write_whole(int fd, const std::string& text, std::size_t old_size, const std::string& path); // throws Error
 bool write_at(int fd, std::size_t offset, const std::string& text); // false on failure
 
 // Wall-clock age of a file's mtime.

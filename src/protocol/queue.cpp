@@ -109,14 +109,16 @@ int Queue::token_fd() {
     return token_fd_.get();
 }
 
-// A lock on a .token since removed or replaced (by hand: rm, mv) would not
-// exclude the processes that opened the new one: look at the file again.
+// A lock on a .token since removed, renamed or replaced (by hand: rm, mv)
+// would not exclude the processes that opened the one now there: the file
+// locked must be the file named .token, else it is opened again.
 bool Queue::lock_tokens(bool exclusive) {
     for (int reopened = 0; reopened < 3; ++reopened) {
         int fd = token_fd();
         if (!take_token_lock(fd, exclusive)) return false;
-        struct stat st;
-        if (::fstat(fd, &st) == 0 && st.st_nlink > 0) return true;
+        struct stat locked;
+        auto named = dir_.stat_entry(token_file);
+        if (::fstat(fd, &locked) == 0 && named && os::file_id(locked) == os::file_id(*named)) return true;
         os::unlock(fd);
         token_fd_.reset();
     }
@@ -192,7 +194,8 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
     int tokens = token_fd();
     old_temporaries_.clear();
     seen = entries(&old_temporaries_);
-    auto marks = read_token_file();
+    auto text = os::read_small(tokens, token_file_max);
+    auto marks = parse_token_file(text.value_or(""));
     // New directory, or a damaged or lowered mark: never go below a token in
     // use, or the new entry would sort before the holder and run beside it.
     // The same for the cut line, which must not be below a cut entry present;
@@ -202,7 +205,7 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
         high = std::max(high, e.token);
         if (e.priority == Priority::cut) newest_cut = std::max(newest_cut, e.token);
     }
-    std::uint64_t cut = marks.cut ? std::max(*marks.cut, newest_cut) : high;
+    std::uint64_t cut = marks.cut ? std::clamp(*marks.cut, newest_cut, high) : high;
     EntryName name{request.priority, high, request.mode, request.slots};
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
     for (int attempt = 0;; ++attempt) {
@@ -218,7 +221,9 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
         // appears (see plan_and_grant). A token whose name turns out taken is
         // skipped.
         if (request.priority == Priority::cut) cut = name.token;
-        os::write_whole(tokens, format_token_file(name.token, cut), dir_.path_of(token_file));
+        auto marks_text = format_token_file(name.token, cut);
+        os::write_whole(tokens, marks_text, text ? text->size() : token_file_max + 1, dir_.path_of(token_file));
+        text = marks_text;
         if (!os::write_at(entry.file.fd(), entry.token.offset, slot_text(name.token, entry.token.width)))
             throw Error("cannot create wait file", dir_.path_of(name.str()), errno);
         if (dir_.give_name(entry.file, name.str())) {
@@ -301,16 +306,13 @@ bool Queue::may_hold_without_reading(const Ticket& ticket, const Departure& depa
     if (!departure_may_decide(ticket.name(), departed.entry)) return false;
     auto record = departed.content ? parse_record(*departed.content) : std::nullopt;
     bool was_granted = record && record->token == departed.entry.token && record->held_ms > 0;
-    if (!was_granted || !may_hold_after_departure(ticket.name(), departed.entry, was_granted,
-                                                  read_token_file().cut))
+    auto marks = parse_token_file(os::read_small(token_fd(), token_file_max).value_or(""));
+    if (!was_granted || !may_hold_after_departure(ticket.name(), departed.entry, was_granted, marks.cut))
         return false;
     // Gone for good (a dead owner's file left behind is judged by a full look).
     return !dir_.stat_entry(departed.entry.str()) && errno == ENOENT;
 }
 
-TokenMarks Queue::read_token_file() {
-    return parse_token_file(os::read_small(token_fd(), token_file_max).value_or(""));
-}
 
 std::optional<Record> Queue::parse_or_report(const EntryName& entry, int fd) {
     auto text = os::read_small(fd, Record::max_size);

@@ -192,7 +192,6 @@ class Queue {
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
     int token_fd();
     bool lock_tokens(bool exclusive);
-    TokenMarks read_token_file();
     bool may_hold_without_reading(const Ticket& ticket, const Departure& departed);
     struct PreparedEntry {
         Record record;

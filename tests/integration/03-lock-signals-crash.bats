@@ -25,7 +25,7 @@ load helpers
     has_wait_files 1
     gate_open h
     wait_for "the holder to finish" has_wait_files 0
-    ! file_has_line "$T/log" waiter-ran
+    refute file_has_line "$T/log" waiter-ran
 }
 
 @test "a SIGKILLed holder (and its command) is passed over without any TTL" {
@@ -67,7 +67,7 @@ load helpers
     wait_for "the middle waiter to leave" has_wait_files 2
     run "$COORDCTL" lock -n "$D" -- true
     [ "$status" -eq 75 ]
-    ! file_has_line "$T/log" last-ran
+    refute file_has_line "$T/log" last-ran
     gate_open h
     wait_for "the last waiter to run" file_has_line "$T/log" last-ran
     [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h last-ran " ]
@@ -167,7 +167,7 @@ inner 1" ]
     wait_status "$waiter"
     [ "$status" -eq 79 ]
     gate_open h
-    ! file_has_line "$T/log" waiter-ran
+    refute file_has_line "$T/log" waiter-ran
 }
 
 @test "SIGUSR1 and SIGHUP are forwarded to the command" {
@@ -191,7 +191,7 @@ runs_for_two_seconds() { (($(ps -o etimes= -p "$1") >= 2)); }
     wait_for "the command to start" file_has_line "$T/log" ready
     if [[ -n ${COORDCTL_POLL:-} ]]; then
         WAIT_FOR_SECONDS=5 wait_for "the hold to pass its first second" runs_for_two_seconds "$holder"
-        ! uses_inotify "$holder"
+        refute uses_inotify "$holder"
     else
         wait_for "coordctl to watch its wait file with inotify" uses_inotify "$holder"
     fi

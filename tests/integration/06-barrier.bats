@@ -8,8 +8,6 @@ uses_inotify() { [[ -n $1 ]] && ls -l "/proc/$1/fd" 2>/dev/null | grep -q inotif
 # The coordctl started by bg_wait PID watches its barrier with inotify.
 watching() { uses_inotify "$(pgrep -P "$1" coordctl)"; }
 running() { ! process_gone "$1"; }
-# Blocked in epoll_wait: it has looked at the barrier and armed its watch or poll timer.
-in_event_loop() { grep -q epoll "/proc/$1/wchan" 2>/dev/null; }
 
 # Starts a background `barrier wait` that logs "released-NAME" when it returns 0.
 bg_wait() {
@@ -111,7 +109,7 @@ bg_wait() {
     run "$COORDCTL" barrier wait --poll -w 0.1 "$D/gate"
     [ "$status" -eq 75 ]
     wait_for "waiter 1 to start" pgrep -P "$first" coordctl
-    ! watching "$first"
+    refute watching "$first"
     "$COORDCTL" barrier unset "$D/gate"
     wait_for "waiter 1 to be released" file_has_line "$T/log" released-1
     wait_for "waiter 2 to be released" file_has_line "$T/log" released-2

@@ -58,7 +58,7 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     wait_for "b to wait for c" blocked_in_exit "$(pid_of b)"
     running "$(pid_of a)"
     running "$(pid_of b)"
-    ! file_has_line "$T/log" end-c
+    refute file_has_line "$T/log" end-c
     gate_open c
     for p in a b c; do
         wait_status "$(pid_of $p)"
@@ -136,7 +136,7 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     done
     # Its command died with it (nothing runs outside the barrier).
     wait_for "c's command to be killed with its coordctl" process_gone "$(cat "$T/pid-c")"
-    ! file_has_line "$T/log" end-c
+    refute file_has_line "$T/log" end-c
 }
 
 @test "a round whose participants were all killed does not block the next round" {
@@ -288,7 +288,7 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     wait_for "a to join" has_wait_files 1
     participant b 2 --poll
     wait_for "b to start" file_has_line "$T/log" "start-b a b"
-    ! ls -l "/proc/$(pid_of a)/fd" | grep -q inotify
+    refute sh -c "ls -l /proc/$(pid_of a)/fd | grep -q inotify"
     gate_open b
     for p in a b; do
         wait_status "$(pid_of $p)"

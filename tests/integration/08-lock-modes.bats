@@ -38,7 +38,7 @@ load helpers
     wait_for "reader 2 to end" file_has_line "$T/log" end-r2
     run "$COORDCTL" lock -n --shared "$D" -- true
     [ "$status" -eq 75 ] # the writer is still waiting for reader 1
-    ! file_has_line "$T/log" writer
+    refute file_has_line "$T/log" writer
     gate_open r1
     wait_for "the writer to run" file_has_line "$T/log" writer
 }
@@ -96,7 +96,7 @@ load helpers
     wait_for "the cut entry to queue" has_wait_files 4
     run "$COORDCTL" lock -n "$D" -- true
     [ "$status" -eq 75 ]
-    ! file_has_line "$T/log" cut
+    refute file_has_line "$T/log" cut
     gate_open h
     wait_for "w2 to run" file_has_line "$T/log" w2
     [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h cut w1 w2 " ]
@@ -119,7 +119,7 @@ load helpers
         gate_open h
         wait_for "the cut entry to run ($mode)" file_has_line "$T/log" start-c
         wait_for "the waiter to see the cut entry ahead ($mode)" grep -q "held by .*\[cutter\]" "$T/w.err"
-        ! file_has_line "$T/log" w
+        refute file_has_line "$T/log" w
         gate_open c
         wait_for "the waiter to run ($mode)" file_has_line "$T/log" w
         [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]

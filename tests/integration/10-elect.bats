@@ -32,7 +32,7 @@ leader_is() { [[ $("$COORDCTL" elect "$D" --leader) == "$1" ]]; }
     [ "$output" = A ]
     run "$COORDCTL" elect "$D" --leader --json
     [[ $output == '{"host":"'*'","id":"A","pid":'*',"since_ms":'*',"token":1,"wait_file":"'"$D"'/1-00000000000000000001-x"}' ]]
-    ! leads B
+    refute leads B
     local a_cmd
     a_cmd=$(cat "$T/cmd-A")
     kill -TERM "$(cat "$T/pid-A")"
@@ -118,7 +118,7 @@ leader_is() { [[ $("$COORDCTL" elect "$D" --leader) == "$1" ]]; }
     kill -9 "$(cat "$T/pid-B")"
     wait_for "B's entry to be removed" has_wait_files 2
     leader_is A
-    ! leads C
+    refute leads C
     kill -TERM "$(cat "$T/pid-A")"
     wait_for "C to lead" leads C
     kill -TERM "$(cat "$T/pid-C")"

@@ -66,7 +66,7 @@ SH
     kill -TERM "$b"
     wait_status "$b"
     [ "$status" -eq 143 ]
-    ! pgrep -f "sleep 600" -P "$b"
+    refute pgrep -f "sleep 600" -P "$b"
 }
 
 @test "--restart: a command that exits is started again after a backoff" {

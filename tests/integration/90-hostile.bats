@@ -410,7 +410,7 @@ expect_cut_first() {
     gate_open h
     wait_for "the cut entry to run" file_has_line "$T/log" start-c
     wait_for "the waiter to see the cut entry ahead" grep -q "held by .*\[cutter\]" "$T/w.err"
-    ! file_has_line "$T/log" w
+    refute file_has_line "$T/log" w
     gate_open c
     wait_for "the waiter to run" file_has_line "$T/log" w
     [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]

@@ -69,6 +69,11 @@ bg() {
 wait_files() { ls "$D" 2>/dev/null | grep -c '^[01]-' || true; }
 has_wait_files() { [[ $(wait_files) -eq $1 ]]; }
 file_has_line() { grep -qx -- "$2" "$1" 2>/dev/null; }
+# refute CMD...: fails if CMD succeeds. A bare "! CMD" never fails a bats
+# test (bash's errexit ignores negated commands).
+refute() { ! "$@"; }
+# in_event_loop PID: the process is blocked in its event loop (epoll).
+in_event_loop() { grep -q epoll "/proc/$1/wchan" 2>/dev/null; }
 file_exists() { [[ -e $1 ]]; }
 process_gone() { ! kill -0 "$1" 2>/dev/null || [[ $(ps -o stat= -p "$1") == Z* ]]; }
 
