@@ -66,12 +66,13 @@ WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me,
 }
 
 bool departure_may_decide(const EntryName& me, const EntryName& blocker) {
-    return blocker < me && me.priority == Priority::normal && blocker.priority == Priority::normal &&
-           blocker.mode == Mode::exclusive && (me.mode == Mode::exclusive || me.mode == Mode::shared);
+    return blocker < me && me.priority == Priority::normal &&
+           blocker.priority == Priority::normal && blocker.mode == Mode::exclusive &&
+           (me.mode == Mode::exclusive || me.mode == Mode::shared);
 }
 
-bool may_hold_after_departure(const EntryName& me, const EntryName& blocker, bool blocker_was_granted,
-                              std::optional<std::uint64_t> newest_cut) {
+bool may_hold_after_departure(const EntryName& me, const EntryName& blocker,
+                              bool blocker_was_granted, std::optional<std::uint64_t> newest_cut) {
     return departure_may_decide(me, blocker) && blocker_was_granted && newest_cut &&
            *newest_cut < blocker.token;
 }

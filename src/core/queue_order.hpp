@@ -56,7 +56,7 @@ WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me,
 // (nullopt: unknown) is older than the blocker's. The caller checks, under
 // the token lock, that the blocker's name is gone.
 bool departure_may_decide(const EntryName& me, const EntryName& blocker);
-bool may_hold_after_departure(const EntryName& me, const EntryName& blocker, bool blocker_was_granted,
-                              std::optional<std::uint64_t> newest_cut);
+bool may_hold_after_departure(const EntryName& me, const EntryName& blocker,
+                              bool blocker_was_granted, std::optional<std::uint64_t> newest_cut);
 
 } // namespace coordctl

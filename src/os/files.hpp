@@ -171,7 +171,8 @@ bool touch(int fd);
 std::optional<std::string> read_small(int fd, std::size_t max);
 // Makes text the file's whole content: written in place, then the file is
 // cut to its size if it was longer (old_size: its size before, as known).
-void write_whole(int fd, const std::string& text, std::size_t old_size, const std::string& path); // throws Error
+// Throws Error.
+void write_whole(int fd, const std::string& text, std::size_t old_size, const std::string& path);
 bool write_at(int fd, std::size_t offset, const std::string& text); // false on failure
 
 // Wall-clock age of a file's mtime.

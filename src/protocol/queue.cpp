@@ -118,7 +118,8 @@ bool Queue::lock_tokens(bool exclusive) {
         if (!take_token_lock(fd, exclusive)) return false;
         struct stat locked;
         auto named = dir_.stat_entry(token_file);
-        if (::fstat(fd, &locked) == 0 && named && os::file_id(locked) == os::file_id(*named)) return true;
+        if (::fstat(fd, &locked) == 0 && named && os::file_id(locked) == os::file_id(*named))
+            return true;
         os::unlock(fd);
         token_fd_.reset();
     }
@@ -222,7 +223,8 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
         // skipped.
         if (request.priority == Priority::cut) cut = name.token;
         auto marks_text = format_token_file(name.token, cut);
-        os::write_whole(tokens, marks_text, text ? text->size() : token_file_max + 1, dir_.path_of(token_file));
+        auto old_size = text ? text->size() : token_file_max + 1;
+        os::write_whole(tokens, marks_text, old_size, dir_.path_of(token_file));
         text = marks_text;
         if (!os::write_at(entry.file.fd(), entry.token.offset, slot_text(name.token, entry.token.width)))
             throw Error("cannot create wait file", dir_.path_of(name.str()), errno);
@@ -303,16 +305,18 @@ std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const Departure* d
 // of a microsecond each on ext4), so a waiter that can decide from what it
 // knows keeps a handoff's cost the same in a queue of any length.
 bool Queue::may_hold_without_reading(const Ticket& ticket, const Departure& departed) {
-    if (!departure_may_decide(ticket.name(), departed.entry)) return false;
     auto record = departed.content ? parse_record(*departed.content) : std::nullopt;
     bool was_granted = record && record->token == departed.entry.token && record->held_ms > 0;
-    auto marks = parse_token_file(os::read_small(token_fd(), token_file_max).value_or(""));
-    if (!was_granted || !may_hold_after_departure(ticket.name(), departed.entry, was_granted, marks.cut))
+    std::optional<std::uint64_t> newest_cut;
+    if (was_granted) {
+        auto text = os::read_small(token_fd(), token_file_max);
+        newest_cut = parse_token_file(text.value_or("")).cut;
+    }
+    if (!may_hold_after_departure(ticket.name(), departed.entry, was_granted, newest_cut))
         return false;
     // Gone for good (a dead owner's file left behind is judged by a full look).
     return !dir_.stat_entry(departed.entry.str()) && errno == ENOENT;
 }
-
 
 std::optional<Record> Queue::parse_or_report(const EntryName& entry, int fd) {
     auto text = os::read_small(fd, Record::max_size);

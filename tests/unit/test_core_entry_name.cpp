@@ -11,10 +11,10 @@
 
 using coordctl::EntryName;
 using coordctl::format_token_file;
-using coordctl::parse_token_file;
 using coordctl::Mode;
 using coordctl::parse_entry_name;
 using coordctl::parse_token;
+using coordctl::parse_token_file;
 using coordctl::Priority;
 using coordctl::temporary_wait_file_created;
 using coordctl::temporary_wait_file_name;
@@ -194,10 +194,12 @@ TEST_CASE("parse_token: garbage and overflow are rejected") {
     CHECK(token_of(std::string(1000, '0') + "7") == "7"); // leading zeros are only zeros
 }
 
-TEST_CASE("format_token_file: the mark and the newest cut token, 20 digits each; parsed back exactly") {
+TEST_CASE(
+    "format_token_file: the mark and the newest cut token, 20 digits each; parsed back exactly") {
     CHECK(format_token_file(0, 0) == "00000000000000000000\ncut 00000000000000000000\n");
     CHECK(format_token_file(42, 7) == "00000000000000000042\ncut 00000000000000000007\n");
-    CHECK(format_token_file(max_token, max_token) == "18446744073709551615\ncut 18446744073709551615\n");
+    CHECK(format_token_file(max_token, max_token) ==
+          "18446744073709551615\ncut 18446744073709551615\n");
     for (std::uint64_t token :
          {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{123456789}, max_token - 1, max_token}) {
         CAPTURE(token);
@@ -226,8 +228,8 @@ TEST_CASE("parse_token_file: a missing or damaged cut line is unknown, never zer
     auto damaged = parse_token_file("4x2\ncut 7\n");
     CHECK_FALSE(damaged.high.has_value());
     CHECK(damaged.cut == 7);
-    CHECK(parse_token_file("42\ncut 7").cut == 7);           // no final newline
-    CHECK(parse_token_file("42\ncut 7\ngarbage").cut == 7);  // what follows is not read
+    CHECK(parse_token_file("42\ncut 7").cut == 7);          // no final newline
+    CHECK(parse_token_file("42\ncut 7\ngarbage").cut == 7); // what follows is not read
 }
 
 TEST_CASE("temporary_wait_file_name: pid, 16 hex digits, creation time; read back") {

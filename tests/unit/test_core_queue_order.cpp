@@ -277,16 +277,19 @@ TEST_CASE("a cut slots entry counts the holders it found") {
     CHECK(plan_wait(one_left, one_left[0], {k(1, 2), k(2, 2)}).granted);
 }
 
-TEST_CASE("may_hold_after_departure: only after a granted exclusive blocker, with no cut-in-line join since") {
+TEST_CASE("may_hold_after_departure: only after a granted exclusive blocker, with no cut-in-line "
+          "join since") {
     using coordctl::may_hold_after_departure;
     CHECK(may_hold_after_departure(x(5), x(4), true, 0));
     CHECK(may_hold_after_departure(s(5), x(2), true, 1)); // readers in between do not matter
-    CHECK_FALSE(may_hold_after_departure(x(5), x(4), false, 0)); // died waiting: others may be ahead
+    CHECK_FALSE(
+        may_hold_after_departure(x(5), x(4), false, 0)); // died waiting: others may be ahead
     CHECK_FALSE(may_hold_after_departure(x(5), x(4), true, std::nullopt)); // unknown cut mark
     CHECK_FALSE(may_hold_after_departure(x(5), x(4), true, 4));
     CHECK_FALSE(may_hold_after_departure(x(5), x(4), true, 6)); // a cut entry joined after it
     CHECK_FALSE(may_hold_after_departure(x(5), s(4), true, 0)); // readers before it may still hold
-    CHECK_FALSE(may_hold_after_departure(cut_x(5), x(4), true, 0)); // a cut entry has holders to follow
+    CHECK_FALSE(
+        may_hold_after_departure(cut_x(5), x(4), true, 0)); // a cut entry has holders to follow
     CHECK_FALSE(may_hold_after_departure(x(5), cut_x(4), true, 0));
     CHECK_FALSE(may_hold_after_departure(x(4), x(5), true, 0)); // not ahead of me
     EntryName slots{Priority::normal, 5, Mode::slots, 3};
@@ -307,12 +310,14 @@ TEST_CASE("may_hold_after_departure never grants what a full look would not") {
         std::uint64_t high = 0, newest_cut = 0;
         auto join = [&] {
             bool cut = next(8) == 0;
-            EntryName e{cut ? Priority::cut : Priority::normal, ++high, next(3) == 0 ? Mode::shared : Mode::exclusive};
+            EntryName e{cut ? Priority::cut : Priority::normal, ++high,
+                        next(3) == 0 ? Mode::shared : Mode::exclusive};
             if (cut) newest_cut = e.token;
             entries.insert(std::upper_bound(entries.begin(), entries.end(), e), e);
         };
         auto n = 2 + next(8);
-        for (std::uint64_t i = 0; i < n; ++i) join();
+        for (std::uint64_t i = 0; i < n; ++i)
+            join();
         // Me: a normal entry with a blocker to wait for.
         std::vector<EntryName> normal;
         for (const auto& e : entries)
@@ -337,15 +342,18 @@ TEST_CASE("may_hold_after_departure never grants what a full look would not") {
             if (next(3) == 0) {
                 join();
             } else {
-                auto ahead = std::find_if(entries.begin(), entries.end(), [&](const EntryName& e) { return e < blocker; });
+                auto ahead = std::find_if(entries.begin(), entries.end(),
+                                          [&](const EntryName& e) { return e < blocker; });
                 if (ahead != entries.end()) erase(*ahead);
             }
         }
         // ...then more joins and departures while it holds, then it leaves.
         for (auto steps = next(6); steps > 0; --steps) {
             auto rest = others();
-            if (next(2) == 0 || rest.empty()) join();
-            else erase(rest[next(rest.size())]);
+            if (next(2) == 0 || rest.empty())
+                join();
+            else
+                erase(rest[next(rest.size())]);
         }
         erase(blocker);
         if (!may_hold_after_departure(me, blocker, true, newest_cut)) continue;
