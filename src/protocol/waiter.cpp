@@ -122,8 +122,6 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
     waits_.push_back(std::move(wait));
     switch (verdict.liveness) {
     case Liveness::alive_locked: {
-        // Waiting for a grant of an entry already granted is waiting for it to go.
-        bool grant = watch.kind == WatchKind::grant && probe.waiting;
         if (watch.kind == WatchKind::departure && !options_.poll &&
             departure_may_decide(ticket_.name(), watch.entry)) {
             // Its content once it is gone tells whether it was granted: often
@@ -135,6 +133,8 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
                                  });
             break;
         }
+        // Waiting for a grant of an entry already granted is waiting for it to go.
+        bool grant = watch.kind == WatchKind::grant && probe.waiting;
         arm_lock(w, probe.fd.get(), grant ? os::LockKind::waiting : os::LockKind::owner, watch.entry);
         break;
     }

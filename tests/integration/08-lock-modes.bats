@@ -116,13 +116,7 @@ load helpers
         gate_make c
         bg "$COORDCTL" lock -q --cut --id cutter "$D" -- sh -c "echo start-c >> '$T/log'; $(gate_cmd c)"
         wait_for "the cut entry to queue ($mode)" has_wait_files 3
-        gate_open h
-        wait_for "the cut entry to run ($mode)" file_has_line "$T/log" start-c
-        wait_for "the waiter to see the cut entry ahead ($mode)" grep -q "held by .*\[cutter\]" "$T/w.err"
-        refute file_has_line "$T/log" w
-        gate_open c
-        wait_for "the waiter to run ($mode)" file_has_line "$T/log" w
-        [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]
+        expect_cut_first
         wait_for "the queue to empty ($mode)" has_wait_files 0
         rm -f "$T/gate-h" "$T/gate-c"
     done

@@ -404,18 +404,6 @@ has_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
 # A waiter behind a holder grants itself, when the holder leaves, from the
 # cut line of .token (no cut-in-line entry joined since) without reading the
 # directory. Changing .token by hand must not make it overtake a cut entry.
-# h holds, the cut entry c and the waiter w (-v, stderr in $T/w.err) wait:
-# once h leaves, c must run first, and w only after it.
-expect_cut_first() {
-    gate_open h
-    wait_for "the cut entry to run" file_has_line "$T/log" start-c
-    wait_for "the waiter to see the cut entry ahead" grep -q "held by .*\[cutter\]" "$T/w.err"
-    refute file_has_line "$T/log" w
-    gate_open c
-    wait_for "the waiter to run" file_has_line "$T/log" w
-    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]
-}
-
 cut_after_hand_edit() { # EDIT: a command changing $D/.token while h holds and w waits
     hold_gate h
     bg "$COORDCTL" lock -v "$D" -- sh -c "echo w >> '$T/log'" 2>"$T/w.err"

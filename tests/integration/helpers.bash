@@ -108,3 +108,15 @@ open_to_others() {
         dir=$(dirname "$dir")
     done
 }
+
+# h holds, the cut entry c and the waiter w (-v, stderr in $T/w.err) wait:
+# once h leaves, c must run first, and w only after it.
+expect_cut_first() {
+    gate_open h
+    wait_for "the cut entry to run" file_has_line "$T/log" start-c
+    wait_for "the waiter to see the cut entry ahead" grep -q "held by .*\[cutter\]" "$T/w.err"
+    refute file_has_line "$T/log" w
+    gate_open c
+    wait_for "the waiter to run" file_has_line "$T/log" w
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]
+}
