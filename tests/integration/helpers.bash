@@ -23,6 +23,9 @@ teardown() {
         fi
         wait "$pid" 2>/dev/null || true
     done
+    # A test that stopped before opening a gate leaves the gated command
+    # blocked on its fifo, re-parented away from any coordctl: end it here.
+    pkill -KILL -f -- "$(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$T/gate-")" 2>/dev/null || true
     ((failed == 0)) || return 1
     if [[ -d $D/tasks ]]; then
         # A workers directory keeps tasks/ and state/: no wait or temporary file may stay.
