@@ -23,9 +23,16 @@ teardown() {
         fi
         wait "$pid" 2>/dev/null || true
     done
-    # A test that stopped before opening a gate leaves the gated command
-    # blocked on its fifo, re-parented away from any coordctl: end it here.
-    pkill -KILL -f -- "$(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$T/gate-")" 2>/dev/null || true
+    # A gated command still blocked on its fifo, re-parented away from any
+    # coordctl: a failed test may have stopped before opening the gate (it
+    # is ended at once); after a passing test it must end by itself.
+    local gated
+    gated=$(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"read _ < '$T/gate-")
+    if [[ -n ${BATS_TEST_COMPLETED:-} ]] &&
+        ! WAIT_FOR_SECONDS=10 wait_for "gated commands to end" refute pgrep -f -- "$gated"; then
+        failed=1
+    fi
+    pkill -KILL -f -- "$gated" 2>/dev/null || true
     ((failed == 0)) || return 1
     if [[ -d $D/tasks ]]; then
         # A workers directory keeps tasks/ and state/: no wait or temporary file may stay.
