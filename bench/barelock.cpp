@@ -43,13 +43,12 @@ long must(long rc, const char* what) {
     return rc;
 }
 
-long read_all(const char* path, char* buf, size_t size) {
+void read_all(const char* path, char* buf, size_t size) {
     int fd = static_cast<int>(must(open(path, O_RDONLY | O_CLOEXEC), path));
     long n = must(pread(fd, buf, size - 1, 0), path);
     n += must(pread(fd, buf + n, size - 1 - n, n), path);
     close(fd);
     buf[n] = '\0';
-    return n;
 }
 
 void set_mark(int fd, short type) {

@@ -27,7 +27,7 @@ teardown() {
     # coordctl: a failed test may have stopped before opening the gate (it
     # is ended at once); after a passing test it must end by itself.
     local gated
-    gated=$(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"read _ < '$T/gate-")
+    gated=$(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$(gate_read)")
     if [[ -n ${BATS_TEST_COMPLETED:-} ]] &&
         ! WAIT_FOR_SECONDS=10 wait_for "gated commands to end" refute pgrep -f -- "$gated"; then
         failed=1
@@ -90,7 +90,8 @@ process_gone() { ! kill -0 "$1" 2>/dev/null || [[ $(ps -o stat= -p "$1") == Z* ]
 # A gate: a command blocks in `gate_wait NAME` until the test runs `gate_open NAME`.
 gate_make() { mkfifo "$T/gate-$1"; }
 gate_open() { echo go >"$T/gate-$1"; }
-gate_cmd() { echo "read _ < '$T/gate-$1'"; }
+gate_read() { echo "read _ < '$T/gate-"; } # what every gated command contains
+gate_cmd() { echo "$(gate_read)$1'"; }
 
 # hold_gate NAME [LOCK OPTIONS...]: starts a holder labelled NAME whose
 # command logs start-NAME, blocks until `gate_open NAME`, then logs end-NAME
