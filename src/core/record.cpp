@@ -74,6 +74,88 @@ std::optional<Record> parse_record(std::string_view text) {
     return r;
 }
 
+namespace {
+
+// Keeps the top-level token, held_ms and version of a JSON object, as
+// parse_record reads them (a repeated key: its last value). nlohmann calls
+// these as it reads the text, building nothing.
+class GrantFactsReader final : public nlohmann::json_sax<json> {
+  public:
+    std::optional<GrantFacts> facts() const {
+        bool held_ok =
+            !held_ms_.seen ||
+            (held_ms_.number && (held_ms_.negative || std::in_range<std::int64_t>(held_ms_.value)));
+        if (!object_ || !held_ok || !token_.is_unsigned() || !version_.is_unsigned() ||
+            version_.value != Record::current_version)
+            return std::nullopt;
+        return GrantFacts{token_.value, static_cast<std::int64_t>(held_ms_.value)};
+    }
+
+    bool null() override { return other(); }
+    bool boolean(bool) override { return other(); }
+    bool number_integer(number_integer_t v) override {
+        return number(v < 0, static_cast<std::uint64_t>(v));
+    }
+    bool number_unsigned(number_unsigned_t v) override { return number(false, v); }
+    bool number_float(number_float_t, const string_t&) override { return other(); }
+    bool string(string_t&) override { return other(); }
+    bool binary(binary_t&) override { return other(); }
+    bool start_object(std::size_t) override {
+        object_ = object_ || depth_ == 0;
+        other();
+        return ++depth_, true;
+    }
+    bool key(string_t& k) override {
+        if (depth_ == 1)
+            field_ = k == "token"     ? &token_
+                     : k == "held_ms" ? &held_ms_
+                     : k == "version" ? &version_
+                                      : nullptr;
+        return true;
+    }
+    bool end_object() override { return --depth_, true; }
+    bool start_array(std::size_t) override {
+        other();
+        return ++depth_, true;
+    }
+    bool end_array() override { return --depth_, true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return false;
+    }
+
+  private:
+    struct Field {
+        bool seen = false, number = false, negative = false;
+        std::uint64_t value = 0; // a negative number: its two's complement
+        bool is_unsigned() const { return seen && number && !negative; }
+    };
+
+    // The field the value just read belongs to, if one of ours.
+    Field* field() { return depth_ == 1 ? std::exchange(field_, nullptr) : nullptr; }
+    bool number(bool negative, std::uint64_t v) {
+        if (auto* f = field()) *f = Field{true, true, negative, v};
+        return true;
+    }
+    bool other() {
+        if (auto* f = field()) *f = Field{true, false, false, 0};
+        return true;
+    }
+
+    int depth_ = 0;
+    bool object_ = false; // the text is an object, not an array or a value
+    Field* field_ = nullptr;
+    Field token_, held_ms_, version_;
+};
+
+} // namespace
+
+std::optional<GrantFacts> parse_grant_facts(std::string_view text) {
+    if (text.size() > Record::max_size) return std::nullopt;
+    GrantFactsReader reader;
+    if (!json::sax_parse(text, &reader)) return std::nullopt;
+    return reader.facts();
+}
+
 std::string command_line(const std::vector<std::string>& command) {
     if (command.empty()) return "(none)";
     std::string line;

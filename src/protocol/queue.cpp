@@ -305,8 +305,8 @@ std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const Departure* d
 // of a microsecond each on ext4), so a waiter that can decide from what it
 // knows keeps a handoff's cost the same in a queue of any length.
 bool Queue::may_hold_without_reading(const Ticket& ticket, const Departure& departed) {
-    auto record = departed.content ? parse_record(*departed.content) : std::nullopt;
-    bool was_granted = record && record->token == departed.entry.token && record->held_ms > 0;
+    auto facts = departed.content ? parse_grant_facts(*departed.content) : std::nullopt;
+    bool was_granted = facts && facts->token == departed.entry.token && facts->held_ms > 0;
     std::optional<std::uint64_t> newest_cut;
     if (was_granted) {
         auto text = os::read_small(token_fd(), token_file_max);

@@ -381,3 +381,88 @@ TEST_CASE("the token is filled in place: any 64-bit token, same size, still a va
         CHECK(coordctl::held_ms_slot(filled).width == 13);
     }
 }
+
+TEST_CASE("parse_grant_facts: a waiting, then a granted record, as parse_record reads them") {
+    using coordctl::GrantFacts;
+    using coordctl::parse_grant_facts;
+    Record r = sample();
+    r.label = R"("token":7,"held_ms":9,"version":1)"; // keys inside a string are not keys
+    r.command = {"{\"token\":8}", "]", "}"};
+    std::string text = format_record(r);
+    CHECK(parse_grant_facts(text) == GrantFacts{42, 0});
+    auto slot = coordctl::held_ms_slot(text);
+    text.replace(slot.offset, slot.width, coordctl::slot_text(1795447773658, slot.width));
+    CHECK(parse_grant_facts(text) == GrantFacts{42, 1795447773658});
+    auto record = parse_record(text);
+    REQUIRE(record.has_value());
+    CHECK(record->token == 42);
+    CHECK(record->held_ms == 1795447773658);
+}
+
+TEST_CASE("parse_grant_facts: rejects what parse_record rejects for its three fields") {
+    using coordctl::parse_grant_facts;
+    const char* const rejected[] = {"",
+                                    "{",
+                                    "not json",
+                                    "[]",
+                                    "42",
+                                    R"("token")",
+                                    R"([{"token":1,"version":1}])",
+                                    R"({"token":1,"version":1} trailing)",
+                                    R"({"token":1,"version":1}{})",
+                                    R"({"token":1})",
+                                    R"({"version":1})",
+                                    R"({"token":1,"version":2})",
+                                    R"({"token":1,"version":"1"})",
+                                    R"({"token":1,"version":1.0})",
+                                    R"({"token":1,"version":-1})",
+                                    R"({"token":-1,"version":1})",
+                                    R"({"token":"1","version":1})",
+                                    R"({"token":1.5,"version":1})",
+                                    R"({"token":null,"version":1})",
+                                    R"({"token":[1],"version":1})",
+                                    R"({"token":{"a":1},"version":1})",
+                                    R"({"token":18446744073709551616,"version":1})",
+                                    R"({"token":1,"version":1,"held_ms":"5"})",
+                                    R"({"token":1,"version":1,"held_ms":9223372036854775808})",
+                                    R"({"token":1,"version":1,"held_ms":true})",
+                                    R"({"token":1,"version":1,"held_ms":null})",
+                                    R"({"a":{"token":1,"version":1}})",
+                                    R"({"token":1,"version":1,"token":"x"})"};
+    for (const char* text : rejected) {
+        INFO(text);
+        CHECK_FALSE(parse_grant_facts(text).has_value());
+        CHECK_FALSE(parse_record(text).has_value());
+    }
+    CHECK_FALSE(parse_grant_facts(std::string(Record::max_size + 1, ' ')).has_value());
+}
+
+TEST_CASE("parse_grant_facts: agrees with parse_record wherever that accepts") {
+    using coordctl::GrantFacts;
+    using coordctl::parse_grant_facts;
+    auto agree = [](const json& j) {
+        auto text = j.dump();
+        INFO(text);
+        auto record = parse_record(text);
+        REQUIRE(record.has_value());
+        CHECK(parse_grant_facts(text) == GrantFacts{record->token, record->held_ms});
+    };
+    auto j = sample_json();
+    agree(j);
+    j["held_ms"] = -5; // not granted, but a valid record
+    agree(j);
+    j["held_ms"] = std::numeric_limits<std::int64_t>::max();
+    agree(j);
+    j.erase("held_ms");
+    agree(j);
+    j["token"] = std::numeric_limits<std::uint64_t>::max();
+    j["extra"] = json{{"token", 5}, {"held_ms", 6}, {"version", 7}};
+    j["list"] = json::array({json{{"token", 1}}, 2, "3"});
+    agree(j);
+    // A repeated key counts with its last value, for both.
+    auto text = sample_json().dump();
+    text.insert(1, R"("token":"bad","held_ms":"bad","version":2,)");
+    auto record = parse_record(text);
+    REQUIRE(record.has_value());
+    CHECK(parse_grant_facts(text) == GrantFacts{record->token, record->held_ms});
+}
