@@ -1,5 +1,6 @@
 #include "core/entry_name.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -37,7 +38,7 @@ std::string_view mode_name(Mode mode) {
 }
 
 std::string EntryName::str() const {
-    std::string name = fmt::format("{}-{:020}-{}", static_cast<char>(priority), token,
+    std::string name = fmt::format(FMT_COMPILE("{}-{:020}-{}"), static_cast<char>(priority), token,
                                    static_cast<char>(mode));
     if (mode == Mode::slots) name += std::to_string(slots);
     return name;

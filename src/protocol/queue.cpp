@@ -20,7 +20,8 @@
 namespace coordctl {
 
 Ticket::Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, Slot held)
-    : dir_(dir), name_(name), fd_(std::move(fd)), record_(std::move(record)), held_(held) {
+    : dir_(dir), name_(name), file_name_(name.str()), path_(dir.path_of(file_name_)), fd_(std::move(fd)),
+      record_(std::move(record)), held_(held) {
     struct stat st;
     ::fstat(fd_.get(), &st);
     id_ = os::file_id(st);

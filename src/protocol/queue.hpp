@@ -83,8 +83,8 @@ class Ticket {
     Ticket& operator=(const Ticket&) = delete;
 
     const EntryName& name() const { return name_; }
-    std::string file_name() const { return name_.str(); }
-    std::string path() const { return dir_.path_of(file_name()); }
+    const std::string& file_name() const { return file_name_; }
+    const std::string& path() const { return path_; }
     const Record& record() const { return record_; }
     int fd() const { return fd_.get(); }
     // Holders this cut-in-line entry found when it joined, and the files of
@@ -107,6 +107,7 @@ class Ticket {
     std::optional<WaitPlan> first_plan_; // taken when joining, used by the first look
     const os::Directory& dir_;
     EntryName name_;
+    std::string file_name_, path_; // formatted once: looked up at every check
     os::UniqueFd fd_;
     os::FileId id_;
     Record record_;
