@@ -83,8 +83,8 @@ class GrantFactsReader final : public nlohmann::json_sax<json> {
   public:
     std::optional<GrantFacts> facts() const {
         bool held_ok =
-            !held_ms_.seen ||
-            (held_ms_.number && (held_ms_.negative || std::in_range<std::int64_t>(held_ms_.value)));
+            !held_ms_.seen || (held_ms_.number &&
+                               (held_ms_.is_signed || std::in_range<std::int64_t>(held_ms_.value)));
         if (!object_ || !held_ok || !token_.is_unsigned() || !version_.is_unsigned() ||
             version_.value != Record::current_version)
             return std::nullopt;
@@ -93,8 +93,10 @@ class GrantFactsReader final : public nlohmann::json_sax<json> {
 
     bool null() override { return other(); }
     bool boolean(bool) override { return other(); }
+    // nlohmann's signed integers are the ones written with a minus, -0 too:
+    // never a token or a version, as for parse_record.
     bool number_integer(number_integer_t v) override {
-        return number(v < 0, static_cast<std::uint64_t>(v));
+        return number(true, static_cast<std::uint64_t>(v));
     }
     bool number_unsigned(number_unsigned_t v) override { return number(false, v); }
     bool number_float(number_float_t, const string_t&) override { return other(); }
@@ -125,15 +127,15 @@ class GrantFactsReader final : public nlohmann::json_sax<json> {
 
   private:
     struct Field {
-        bool seen = false, number = false, negative = false;
-        std::uint64_t value = 0; // a negative number: its two's complement
-        bool is_unsigned() const { return seen && number && !negative; }
+        bool seen = false, number = false, is_signed = false;
+        std::uint64_t value = 0; // a signed number: its two's complement
+        bool is_unsigned() const { return seen && number && !is_signed; }
     };
 
     // The field the value just read belongs to, if one of ours.
     Field* field() { return depth_ == 1 ? std::exchange(field_, nullptr) : nullptr; }
-    bool number(bool negative, std::uint64_t v) {
-        if (auto* f = field()) *f = Field{true, true, negative, v};
+    bool number(bool is_signed, std::uint64_t v) {
+        if (auto* f = field()) *f = Field{true, true, is_signed, v};
         return true;
     }
     bool other() {

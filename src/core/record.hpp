@@ -52,7 +52,7 @@ std::optional<Record> parse_record(std::string_view text);
 
 // What a wait file says about its grant, read without building the record:
 // on the path from a holder's exit to the next holder's command, where
-// parse_record's whole object costs ten times the instructions.
+// parse_record's whole object costs about twice the instructions.
 struct GrantFacts {
     std::uint64_t token = 0;
     std::int64_t held_ms = 0; // 0 (or absent): not granted

@@ -401,40 +401,56 @@ TEST_CASE("parse_grant_facts: a waiting, then a granted record, as parse_record 
 
 TEST_CASE("parse_grant_facts: rejects what parse_record rejects for its three fields") {
     using coordctl::parse_grant_facts;
-    const char* const rejected[] = {"",
-                                    "{",
-                                    "not json",
-                                    "[]",
-                                    "42",
-                                    R"("token")",
-                                    R"([{"token":1,"version":1}])",
-                                    R"({"token":1,"version":1} trailing)",
-                                    R"({"token":1,"version":1}{})",
-                                    R"({"token":1})",
-                                    R"({"version":1})",
-                                    R"({"token":1,"version":2})",
-                                    R"({"token":1,"version":"1"})",
-                                    R"({"token":1,"version":1.0})",
-                                    R"({"token":1,"version":-1})",
-                                    R"({"token":-1,"version":1})",
-                                    R"({"token":"1","version":1})",
-                                    R"({"token":1.5,"version":1})",
-                                    R"({"token":null,"version":1})",
-                                    R"({"token":[1],"version":1})",
-                                    R"({"token":{"a":1},"version":1})",
-                                    R"({"token":18446744073709551616,"version":1})",
-                                    R"({"token":1,"version":1,"held_ms":"5"})",
-                                    R"({"token":1,"version":1,"held_ms":9223372036854775808})",
-                                    R"({"token":1,"version":1,"held_ms":true})",
-                                    R"({"token":1,"version":1,"held_ms":null})",
-                                    R"({"a":{"token":1,"version":1}})",
-                                    R"({"token":1,"version":1,"token":"x"})"};
-    for (const char* text : rejected) {
+    const char* const not_records[] = {"",
+                                       "{",
+                                       "not json",
+                                       "[]",
+                                       "42",
+                                       R"("token")",
+                                       R"([{"token":1,"version":1}])",
+                                       R"({"token":1,"version":1} trailing)",
+                                       R"({"token":1,"version":1}{})",
+                                       R"({"a":{"token":1,"version":1}})"};
+    for (const char* text : not_records) {
         INFO(text);
         CHECK_FALSE(parse_grant_facts(text).has_value());
         CHECK_FALSE(parse_record(text).has_value());
     }
     CHECK_FALSE(parse_grant_facts(std::string(Record::max_size + 1, ' ')).has_value());
+    // A valid record with one of the three fields damaged (or gone): the
+    // other fields are fine, so parse_record rejects it for that field.
+    const std::string valid = sample_json().dump();
+    auto with = [&valid](std::string_view field, std::string_view value) {
+        std::string key = "\"" + std::string(field) + "\":";
+        auto at = valid.find(key);
+        REQUIRE(at != std::string::npos);
+        auto end = valid.find_first_of(",}", at);
+        return valid.substr(0, at) + (value.empty() ? "" : key + std::string(value)) +
+               valid.substr(value.empty() ? end + 1 : end);
+    };
+    const std::pair<const char*, const char*> damaged[] = {
+        {"token", ""},        {"token", "-1"},         {"token", "-0"},
+        {"token", "\"42\""},  {"token", "42.0"},       {"token", "null"},
+        {"token", "[42]"},    {"token", "{\"a\":42}"}, {"token", "18446744073709551616"},
+        {"version", ""},      {"version", "2"},        {"version", "-0"},
+        {"version", "1.0"},   {"version", "\"1\""},    {"version", "-1"},
+        {"held_ms", "\"5\""}, {"held_ms", "5.0"},      {"held_ms", "-0.0"},
+        {"held_ms", "true"},  {"held_ms", "null"},     {"held_ms", "9223372036854775808"}};
+    for (const auto& [field, value] : damaged) {
+        auto text = with(field, value);
+        INFO(text);
+        CHECK_FALSE(parse_grant_facts(text).has_value());
+        CHECK_FALSE(parse_record(text).has_value());
+    }
+    // Signed held_ms values parse_record accepts: not granted, for both.
+    for (const char* value : {"-0", "-5", "-9223372036854775808"}) {
+        auto text = with("held_ms", value);
+        INFO(text);
+        auto record = parse_record(text);
+        REQUIRE(record.has_value());
+        CHECK(parse_grant_facts(text) == coordctl::GrantFacts{record->token, record->held_ms});
+        CHECK(record->held_ms <= 0);
+    }
 }
 
 TEST_CASE("parse_grant_facts: agrees with parse_record wherever that accepts") {
