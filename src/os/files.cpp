@@ -202,9 +202,9 @@ int Directory::remove_if_abandoned(const std::string& name, std::chrono::millise
     if (mtime_age(*st) <= age) return EBUSY;
     // A wait file's writer holds its owner lock and its waiting mark while
     // alive. The mark can be tested through a read-only descriptor on any
-    // filesystem; an exclusive flock cannot on NFS (EBADF), so only
-    // EWOULDBLOCK counts there.
-    if (opened.fd && (is_marked_waiting(opened.fd.get()) ||
+    // filesystem (a failed test counts as marked); an exclusive flock cannot
+    // on NFS (EBADF), so only EWOULDBLOCK counts there.
+    if (opened.fd && (marked_waiting(opened.fd.get()).value_or(true) ||
                       (::flock(opened.fd.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)))
         return EBUSY;
     return unlink_if(name, file_id(*st));
@@ -287,8 +287,7 @@ void Directory::lock_name(Unnamed& file, const std::string& name, const char* wh
     }
     // Each lock on its own. An error means "cannot tell" (prepare has shown
     // that both work here): EBADF for an exclusive flock on NFS, say.
-    auto range = waiting_range(F_WRLCK);
-    bool marked = ::fcntl(probe.get(), F_OFD_GETLK, &range) != 0 || range.l_type == F_WRLCK;
+    bool marked = marked_waiting(probe.get()).value_or(true);
     bool locked = ::flock(probe.get(), LOCK_EX | LOCK_NB) != 0;
     probe.reset(); // with the exclusive flock, if it got one
     if (marked && locked) return;
@@ -297,7 +296,7 @@ void Directory::lock_name(Unnamed& file, const std::string& name, const char* wh
     // The unnamed file's mark would block this one if the two share lock
     // state after all; observers' brief read locks are waited out.
     mark_granted(file.fd());
-    range = waiting_range(F_WRLCK);
+    auto range = waiting_range(F_WRLCK);
     while (::flock(named.get(), LOCK_SH) != 0 || ::fcntl(named.get(), F_OFD_SETLKW, &range) != 0) {
         if (errno != EINTR) remove_and_throw(errno);
     }
@@ -349,9 +348,9 @@ void mark_granted(int fd) {
     ::fcntl(fd, F_OFD_SETLK, &range);
 }
 
-bool is_marked_waiting(int fd) {
+std::optional<bool> marked_waiting(int fd) {
     auto range = waiting_range(F_WRLCK);
-    if (::fcntl(fd, F_OFD_GETLK, &range) != 0) return false;
+    if (::fcntl(fd, F_OFD_GETLK, &range) != 0) return std::nullopt;
     return range.l_type != F_UNLCK;
 }
 

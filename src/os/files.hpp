@@ -149,7 +149,10 @@ void unlock(int fd);
 // the entry is granted. Others can test it, or block until it goes.
 void mark_waiting(int fd, const std::string& path); // throws Error
 void mark_granted(int fd);
-bool is_marked_waiting(int fd);
+// Whether another open file description holds the mark; nullopt when the
+// test itself failed (EIO, ENOLCK on NFS...): each caller decides what is
+// safe to assume then.
+std::optional<bool> marked_waiting(int fd);
 
 // Block until nobody holds the owner flock / the waiting mark (helper threads).
 void await_no_owner_lock(int fd);

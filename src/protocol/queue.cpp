@@ -250,7 +250,9 @@ void Queue::find_holders_to_follow(Ticket& ticket, bool preempt, const std::vect
     for (const auto& entry : seen) {
         if (entry.priority == Priority::cut || !conflicts(entry, ticket.name())) continue;
         auto opened = dir_.open_entry(entry.str());
-        if (opened.fd && !os::is_marked_waiting(opened.fd.get())) holders.push_back(entry);
+        // One whose mark cannot be tested is followed as a holder.
+        if (opened.fd && !os::marked_waiting(opened.fd.get()).value_or(false))
+            holders.push_back(entry);
     }
     ticket.must_follow_ = holders;
     if (!preempt) return;
@@ -346,7 +348,8 @@ EntryProbe Queue::probe(const EntryName& entry) {
     if (opened.err == ENOENT) return EntryProbe{};
     if (!opened.fd) return probe; // unreadable: judged by its age alone
     probe.fd = std::move(opened.fd);
-    probe.waiting = os::is_marked_waiting(probe.fd.get());
+    // Cannot tell: treated as granted, so the wait is for its owner lock (the longer one).
+    probe.waiting = os::marked_waiting(probe.fd.get()).value_or(false);
     probe.facts.lock_held = !os::try_lock_exclusive(probe.fd.get());
     if (probe.facts.lock_held) return probe;
     os::unlock(probe.fd.get());

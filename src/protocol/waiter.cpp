@@ -158,7 +158,10 @@ void Waiter::arm_lock(EntryWait& wait, int fd, os::LockKind kind, const EntryNam
     wait.fd = os::duplicate(fd);
     wait.timer.start_repeating(options_.poll_interval, [this, &wait, kind, entry] {
         int f = wait.fd.get();
-        bool free = kind == os::LockKind::waiting ? !os::is_marked_waiting(f) : os::try_lock_exclusive(f);
+        // A mark that cannot be tested is not taken for gone: the entry's
+        // removal still ends the wait.
+        bool free = kind == os::LockKind::waiting ? !os::marked_waiting(f).value_or(true)
+                                                  : os::try_lock_exclusive(f);
         if (kind == os::LockKind::owner && free) os::unlock(f);
         if (free || !queue_.dir().stat_entry(entry.str())) evaluate_soon();
     });

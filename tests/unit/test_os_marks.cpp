@@ -1,0 +1,51 @@
+// The waiting mark's test on real files: the three answers of
+// os::marked_waiting, which the callers turn into what is safe for them.
+#include "os/fd.hpp"
+#include "os/files.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+using namespace coordctl;
+
+namespace {
+struct TempFile {
+    std::string path;
+    TempFile() {
+        const char* tmp = std::getenv("TMPDIR");
+        path = std::string(tmp && *tmp ? tmp : "/tmp") + "/coordctl-unit-mark.XXXXXX";
+        os::UniqueFd fd(::mkstemp(path.data()));
+        REQUIRE(fd);
+    }
+    ~TempFile() { ::unlink(path.c_str()); }
+    os::UniqueFd open(int flags) const {
+        return os::UniqueFd(::open(path.c_str(), flags | O_CLOEXEC));
+    }
+};
+} // namespace
+
+TEST_CASE("marked_waiting: marked by another open file, not marked, cannot tell") {
+    TempFile file;
+    auto owner = file.open(O_RDWR);
+    auto observer = file.open(O_RDONLY);
+    REQUIRE(owner);
+    REQUIRE(observer);
+
+    CHECK(os::marked_waiting(observer.get()) == false);
+    os::mark_waiting(owner.get(), file.path);
+    CHECK(os::marked_waiting(observer.get()) == true);
+    os::mark_granted(owner.get());
+    CHECK(os::marked_waiting(observer.get()) == false);
+
+    // A descriptor the lock test fails on (O_PATH: EBADF) gives no answer,
+    // rather than "not marked", which would let an entry be taken for abandoned.
+    os::mark_waiting(owner.get(), file.path);
+    auto path_only = file.open(O_PATH);
+    REQUIRE(path_only);
+    CHECK_FALSE(os::marked_waiting(path_only.get()).has_value());
+    CHECK_FALSE(os::marked_waiting(-1).has_value());
+}
