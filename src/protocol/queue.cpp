@@ -308,15 +308,19 @@ std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const Departure* d
 // of a microsecond each on ext4), so a waiter that can decide from what it
 // knows keeps a handoff's cost the same in a queue of any length.
 bool Queue::may_hold_without_reading(const Ticket& ticket, const Departure& departed) {
-    auto facts = departed.content ? parse_grant_facts(*departed.content) : std::nullopt;
-    bool was_granted = facts && facts->token == departed.entry.token && facts->held_ms > 0;
-    std::optional<std::uint64_t> newest_cut;
-    if (was_granted) {
+    auto newest_cut = [this]() {
         auto text = os::read_small(token_fd(), token_file_max);
-        newest_cut = parse_token_file(text.value_or("")).cut;
+        return parse_token_file(text.value_or("")).cut;
+    };
+    const auto& me = ticket.name();
+    if (me.mode == Mode::slots) {
+        if (!slots_may_hold_after_departure(me, departed.ahead_at_look, newest_cut())) return false;
+    } else {
+        auto facts = departed.content ? parse_grant_facts(*departed.content) : std::nullopt;
+        bool was_granted = facts && facts->token == departed.entry.token && facts->held_ms > 0;
+        if (!was_granted || !may_hold_after_departure(me, departed.entry, true, newest_cut()))
+            return false;
     }
-    if (!may_hold_after_departure(ticket.name(), departed.entry, was_granted, newest_cut))
-        return false;
     // Gone for good (a dead owner's file left behind is judged by a full look).
     return !dir_.stat_entry(departed.entry.str()) && errno == ENOENT;
 }

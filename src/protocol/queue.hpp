@@ -128,10 +128,12 @@ struct EntryProbe {
 
 // The entry a waiter's plan waited for (a departure watch) has left; its
 // wait file's content as read once its owner lock was free (nullopt if
-// unreadable).
+// unreadable, or not read: slots), and how many entries were ahead of the
+// waiter at the look that armed the watch.
 struct Departure {
     EntryName entry;
     std::optional<std::string> content;
+    std::size_t ahead_at_look = 0;
 };
 
 // The queue's join lock (the exclusive token lock), held until destroyed:

@@ -82,6 +82,7 @@ void Waiter::evaluate() {
         }
         if (plan.granted) return finish(WaitOutcome::granted);
         progress_.update(plan, queue_);
+        armed_ahead_ = plan.ahead;
         bool look_again = false;
         for (const auto& watch : plan.watch) look_again = look_again || arm(watch) == Armed::look_again;
         if (look_again) {
@@ -122,8 +123,18 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
     waits_.push_back(std::move(wait));
     switch (verdict.liveness) {
     case Liveness::alive_locked: {
-        if (watch.kind == WatchKind::departure && !options_.poll &&
-            departure_may_decide(ticket_.name(), watch.entry)) {
+        bool departure = watch.kind == WatchKind::departure && !options_.poll;
+        if (departure && slots_departure_may_decide(ticket_.name())) {
+            // One of the N ahead gone may be enough to hold without reading
+            // the queue again (slots_may_hold_after_departure).
+            w.lock.start(probe.fd.get(), os::LockKind::owner,
+                         [this, entry = watch.entry, ahead = armed_ahead_] {
+                             departed_ = Departure{entry, std::nullopt, ahead};
+                             evaluate_soon();
+                         });
+            break;
+        }
+        if (departure && departure_may_decide(ticket_.name(), watch.entry)) {
             // Its content once it is gone tells whether it was granted: often
             // enough to hold without reading the queue again.
             w.lock.start_reading(probe.fd.get(), os::LockKind::owner, Record::max_size,

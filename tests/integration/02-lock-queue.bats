@@ -17,15 +17,8 @@ load helpers
 }
 
 # The handoff without a directory read (coordctl-protocol(7), WAITING AND
-# GRANTING): a queue of any length costs the same per handoff. strace counts
-# the whole reads of the directory (getdents64 calls that return 0);
-# LeakSanitizer (the ASan run) cannot work under ptrace.
-traced_lock() { # NAME: `coordctl lock` under strace, its command logging NAME
-    bg env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-        strace -f -qq -e trace=getdents64 -o "$T/$1.strace" \
-        "$COORDCTL" lock -q "$D" -- sh -c "echo $1 >> '$T/log'"
-}
-directory_reads() { grep -c 'getdents64.*= 0$' "$T/$1.strace"; }
+# GRANTING): a queue of any length costs the same per handoff (traced_lock
+# and directory_reads in helpers.bash).
 
 @test "a waiter behind a holder is granted at the release without reading the queue again; after a cut join it reads it" {
     local name

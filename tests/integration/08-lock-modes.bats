@@ -74,6 +74,37 @@ load helpers
     gate_open c
 }
 
+# As for an exclusive waiter (02-lock-queue.bats): the first slots waiter
+# decides from the departure of one of the N ahead, unless an entry cut in
+# line since it joined.
+@test "--slots: the first waiter is granted when one of the N leaves without reading the queue again; after a cut join it reads it" {
+    local name
+    for name in fast slow; do
+        hold_gate "a-$name" --slots 2
+        hold_gate "b-$name" --slots 2
+        traced_lock "$name" --slots 2
+        local traced=$!
+        wait_for "the $name waiter to queue" has_wait_files 3
+        wait_for "the $name waiter to wait in its event loop" eval 'in_event_loop "$(pgrep -P '"$traced"')"'
+        if [[ $name == slow ]]; then # joins, finds two holders, leaves: a cut join all the same
+            run "$COORDCTL" lock -q --cut -n --slots 2 "$D" -- true
+            [ "$status" -eq 75 ]
+        fi
+        gate_open "a-$name"
+        wait_status "$traced"
+        [ "$status" -eq 0 ]
+        file_has_line "$T/log" "$name"
+        gate_open "b-$name"
+        wait_for "the queue to empty after $name" has_wait_files 0
+    done
+    if [[ -n ${COORDCTL_POLL:-} ]]; then # polling never decides without a read
+        (($(directory_reads fast) >= 2))
+    else
+        [ "$(directory_reads fast)" -eq 1 ] # at the join only
+        [ "$(directory_reads slow)" -eq 2 ] # and after the release
+    fi
+}
+
 @test "--slots: participants disagreeing on N is an error, not overselling" {
     hold_gate a --slots 2
     run "$COORDCTL" lock --slots 3 "$D" -- echo oversold

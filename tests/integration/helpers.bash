@@ -102,6 +102,17 @@ hold_gate() {
     wait_for "holder $1 to start" file_has_line "$T/log" "start-$1"
 }
 
+# traced_lock NAME [LOCK OPTIONS...]: `coordctl lock` under strace, its
+# command logging NAME; directory_reads NAME then counts its whole reads of
+# the queue directory (getdents64 calls that return 0). LeakSanitizer (the
+# ASan run) cannot work under ptrace.
+traced_lock() {
+    bg env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -f -qq -e trace=getdents64 -o "$T/$1.strace" \
+        "$COORDCTL" lock -q "${@:2}" "$D" -- sh -c "echo $1 >> '$T/log'"
+}
+directory_reads() { grep -c 'getdents64.*= 0$' "$T/$1.strace"; }
+
 # wait_status PID: waits for a background process and puts its exit status in $status.
 wait_status() {
     status=0

@@ -364,3 +364,89 @@ TEST_CASE("may_hold_after_departure never grants what a full look would not") {
     }
     CHECK(shortcuts > 1000); // the property was exercised
 }
+
+TEST_CASE("slots_may_hold_after_departure: only the first waiter, with no cut-in-line entry since "
+          "it joined") {
+    using coordctl::slots_may_hold_after_departure;
+    CHECK(slots_may_hold_after_departure(k(5, 2), 2, 0));
+    CHECK(
+        slots_may_hold_after_departure(k(5, 2), 2, 4)); // a cut entry older than me was in the look
+    CHECK_FALSE(slots_may_hold_after_departure(k(5, 2), 2, 6));            // one joined after me
+    CHECK_FALSE(slots_may_hold_after_departure(k(5, 2), 2, std::nullopt)); // unknown cut mark
+    CHECK_FALSE(slots_may_hold_after_departure(k(5, 2), 3, 0));            // not the first waiter
+    CHECK_FALSE(
+        slots_may_hold_after_departure(k(5, 2, Priority::cut), 2, 0)); // has holders to follow
+    CHECK_FALSE(slots_may_hold_after_departure(x(5), 1, 0)); // exclusive: may_hold_after_departure
+}
+
+// The reasoning behind slots_may_hold_after_departure, checked against
+// plan_wait on random histories: whenever it says yes, a full look grants too.
+TEST_CASE("slots_may_hold_after_departure never grants what a full look would not") {
+    std::uint64_t state = 67890;
+    auto next = [&state](std::uint64_t n) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (state >> 33) % n;
+    };
+    int shortcuts = 0, refused = 0;
+    for (int round = 0; round < 20000; ++round) {
+        auto n_slots = static_cast<std::uint32_t>(1 + next(4));
+        std::vector<EntryName> entries;
+        std::uint64_t high = 0, newest_cut = 0;
+        auto join = [&] {
+            bool cut = next(8) == 0;
+            auto e = k(++high, n_slots, cut ? Priority::cut : Priority::normal);
+            if (cut) newest_cut = e.token;
+            entries.insert(std::upper_bound(entries.begin(), entries.end(), e), e);
+        };
+        auto erase = [&entries](const EntryName& e) {
+            entries.erase(std::remove(entries.begin(), entries.end(), e), entries.end());
+        };
+        auto n = 1 + next(10);
+        for (std::uint64_t i = 0; i < n; ++i)
+            join();
+        // Me: a normal entry joining now.
+        auto me = k(++high, n_slots);
+        entries.insert(std::upper_bound(entries.begin(), entries.end(), me), me);
+        // Joins and departures of others, each followed by my look, until I am the first waiter.
+        auto plan = plan_wait(entries, me);
+        for (int steps = 0; !plan.granted && plan.ahead != n_slots && steps < 20; ++steps) {
+            if (next(3) == 0) {
+                join();
+            } else {
+                std::vector<EntryName> others;
+                for (const auto& e : entries)
+                    if (!(e == me)) others.push_back(e);
+                if (!others.empty()) erase(others[next(others.size())]);
+            }
+            plan = plan_wait(entries, me);
+        }
+        if (plan.granted || plan.ahead != n_slots) continue;
+        std::vector<EntryName> watched_now;
+        for (const auto& w : plan.watch)
+            watched_now.push_back(w.entry);
+        REQUIRE(watched_now.size() == n_slots);
+        // After the look: joins anywhere and departures of entries not
+        // watched (one watched leaving would wake me), then one watched leaves.
+        for (auto steps = next(6); steps > 0; --steps) {
+            std::vector<EntryName> unwatched;
+            for (const auto& e : entries)
+                if (!(e == me) &&
+                    std::find(watched_now.begin(), watched_now.end(), e) == watched_now.end())
+                    unwatched.push_back(e);
+            if (next(2) == 0 || unwatched.empty())
+                join();
+            else
+                erase(unwatched[next(unwatched.size())]);
+        }
+        erase(watched_now[next(watched_now.size())]);
+        if (!coordctl::slots_may_hold_after_departure(me, plan.ahead, newest_cut)) {
+            ++refused;
+            continue;
+        }
+        ++shortcuts;
+        CAPTURE(me.str());
+        CHECK(plan_wait(entries, me).granted);
+    }
+    CHECK(shortcuts > 1000); // the property was exercised
+    CHECK(refused > 100);    // and so was a cut join after mine
+}
