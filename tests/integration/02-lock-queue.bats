@@ -37,12 +37,7 @@ load helpers
         [ "$status" -eq 0 ]
         file_has_line "$T/log" "$name"
     done
-    if [[ -n ${COORDCTL_POLL:-} ]]; then # polling never decides without a read
-        (($(directory_reads fast) >= 2))
-    else
-        [ "$(directory_reads fast)" -eq 1 ] # at the join only
-        [ "$(directory_reads slow)" -eq 2 ] # and after the release
-    fi
+    expect_grant_reads
 }
 
 @test "-n exits 75 at once when the lock is held, and -E changes the code" {

@@ -97,12 +97,7 @@ load helpers
         gate_open "b-$name"
         wait_for "the queue to empty after $name" has_wait_files 0
     done
-    if [[ -n ${COORDCTL_POLL:-} ]]; then # polling never decides without a read
-        (($(directory_reads fast) >= 2))
-    else
-        [ "$(directory_reads fast)" -eq 1 ] # at the join only
-        [ "$(directory_reads slow)" -eq 2 ] # and after the release
-    fi
+    expect_grant_reads
 }
 
 @test "--slots: participants disagreeing on N is an error, not overselling" {

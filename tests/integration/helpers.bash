@@ -112,6 +112,16 @@ traced_lock() {
         "$COORDCTL" lock -q "${@:2}" "$D" -- sh -c "echo $1 >> '$T/log'"
 }
 directory_reads() { grep -c 'getdents64.*= 0$' "$T/$1.strace"; }
+# expect_grant_reads: traced waiters named fast (nothing cut in line while
+# it waited) and slow (an entry did) read the queue once at the join and
+# not at the grant, once more after a cut join; polling always reads.
+expect_grant_reads() {
+    if [[ -n ${COORDCTL_POLL:-} ]]; then
+        (($(directory_reads fast) >= 2))
+    else
+        [ "$(directory_reads fast)" -eq 1 ] && [ "$(directory_reads slow)" -eq 2 ]
+    fi
+}
 
 # wait_status PID: waits for a background process and puts its exit status in $status.
 wait_status() {
