@@ -81,10 +81,8 @@ bool slots_departure_may_decide(const EntryName& me) {
     return me.mode == Mode::slots && me.priority == Priority::normal;
 }
 
-bool slots_may_hold_after_departure(const EntryName& me, std::size_t ahead_at_look,
-                                    std::optional<std::uint64_t> newest_cut) {
-    return slots_departure_may_decide(me) && ahead_at_look == me.slots && newest_cut &&
-           *newest_cut < me.token;
+bool slots_may_hold_after_departure(const EntryName& me, std::optional<std::uint64_t> newest_cut) {
+    return slots_departure_may_decide(me) && newest_cut && *newest_cut < me.token;
 }
 
 } // namespace coordctl

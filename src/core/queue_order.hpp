@@ -59,14 +59,13 @@ bool departure_may_decide(const EntryName& me, const EntryName& blocker);
 bool may_hold_after_departure(const EntryName& me, const EntryName& blocker,
                               bool blocker_was_granted, std::optional<std::uint64_t> newest_cut);
 
-// The same for a slots entry: `me` was the first waiter (exactly N entries
-// ahead at the look that armed its watches, `ahead_at_look`) and one of
-// those N has left. Since that look no entry can have joined ahead of a
-// normal `me` but a cut-in-line one, and none has if the newest cut-in-line
-// token (nullopt: unknown) is older than mine: every entry ahead now was
-// one of the N, the departed one is not, so fewer than N are ahead.
+// The same for a slots entry, whose departure watches plan_wait arms only
+// when exactly N entries are ahead (the first waiter): one of those N has
+// left. Since that look no entry can have joined ahead of a normal `me` but
+// a cut-in-line one, and none has if the newest cut-in-line token (nullopt:
+// unknown) is older than mine: every entry ahead now was one of the N, the
+// departed one is not, so fewer than N are ahead.
 bool slots_departure_may_decide(const EntryName& me);
-bool slots_may_hold_after_departure(const EntryName& me, std::size_t ahead_at_look,
-                                    std::optional<std::uint64_t> newest_cut);
+bool slots_may_hold_after_departure(const EntryName& me, std::optional<std::uint64_t> newest_cut);
 
 } // namespace coordctl

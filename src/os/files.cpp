@@ -351,7 +351,9 @@ void mark_granted(int fd) {
 std::optional<bool> marked_waiting(int fd) {
     auto range = waiting_range(F_WRLCK);
     if (::fcntl(fd, F_OFD_GETLK, &range) != 0) return std::nullopt;
-    return range.l_type != F_UNLCK;
+    // Only the owner's mark is a write lock there; a read lock is an observer
+    // waiting out the mark (await_no_waiting_mark) the moment it went.
+    return range.l_type == F_WRLCK;
 }
 
 void await_no_owner_lock(int fd) {

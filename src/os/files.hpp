@@ -149,9 +149,9 @@ void unlock(int fd);
 // the entry is granted. Others can test it, or block until it goes.
 void mark_waiting(int fd, const std::string& path); // throws Error
 void mark_granted(int fd);
-// Whether another open file description holds the mark; nullopt when the
-// test itself failed (EIO, ENOLCK on NFS...): each caller decides what is
-// safe to assume then.
+// Whether another open file description holds the mark (an observer's
+// brief read lock on that byte is not one); nullopt when the test itself
+// failed (EIO, ENOLCK on NFS...): each caller decides what is safe then.
 std::optional<bool> marked_waiting(int fd);
 
 // Block until nobody holds the owner flock / the waiting mark (helper threads).

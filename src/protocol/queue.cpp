@@ -250,9 +250,7 @@ void Queue::find_holders_to_follow(Ticket& ticket, bool preempt, const std::vect
     for (const auto& entry : seen) {
         if (entry.priority == Priority::cut || !conflicts(entry, ticket.name())) continue;
         auto opened = dir_.open_entry(entry.str());
-        // One whose mark cannot be tested is followed as a holder.
-        if (opened.fd && !os::marked_waiting(opened.fd.get()).value_or(false))
-            holders.push_back(entry);
+        if (opened.fd && !still_waiting(entry, opened.fd.get())) holders.push_back(entry);
     }
     ticket.must_follow_ = holders;
     if (!preempt) return;
@@ -314,12 +312,12 @@ bool Queue::may_hold_without_reading(const Ticket& ticket, const Departure& depa
     };
     const auto& me = ticket.name();
     if (me.mode == Mode::slots) {
-        if (!slots_may_hold_after_departure(me, departed.ahead_at_look, newest_cut())) return false;
+        if (!slots_may_hold_after_departure(me, newest_cut())) return false;
     } else {
         auto facts = departed.content ? parse_grant_facts(*departed.content) : std::nullopt;
         bool was_granted = facts && facts->token == departed.entry.token && facts->held_ms > 0;
-        if (!was_granted || !may_hold_after_departure(me, departed.entry, true, newest_cut()))
-            return false;
+        auto cut = was_granted ? newest_cut() : std::nullopt; // not needed otherwise
+        if (!may_hold_after_departure(me, departed.entry, was_granted, cut)) return false;
     }
     // Gone for good (a dead owner's file left behind is judged by a full look).
     return !dir_.stat_entry(departed.entry.str()) && errno == ENOENT;
@@ -340,6 +338,17 @@ std::optional<Record> Queue::read_record(const EntryName& entry) {
     return parse_or_report(entry, opened.fd.get());
 }
 
+// From its mark; if that cannot be tested, from its record (held_ms is
+// written at the grant, under the token lock, so exact under the exclusive
+// one); if neither tells, taken for granted (a holder to follow, an owner
+// lock to wait for: the longer wait).
+bool Queue::still_waiting(const EntryName& entry, int fd) {
+    if (auto marked = os::marked_waiting(fd)) return *marked;
+    auto text = os::read_small(fd, Record::max_size);
+    auto facts = text ? parse_grant_facts(*text) : std::nullopt;
+    return facts && facts->token == entry.token && facts->held_ms == 0;
+}
+
 EntryProbe Queue::probe(const EntryName& entry) {
     EntryProbe probe;
     auto st = dir_.stat_entry(entry.str());
@@ -352,8 +361,7 @@ EntryProbe Queue::probe(const EntryName& entry) {
     if (opened.err == ENOENT) return EntryProbe{};
     if (!opened.fd) return probe; // unreadable: judged by its age alone
     probe.fd = std::move(opened.fd);
-    // Cannot tell: treated as granted, so the wait is for its owner lock (the longer one).
-    probe.waiting = os::marked_waiting(probe.fd.get()).value_or(false);
+    probe.waiting = still_waiting(entry, probe.fd.get());
     probe.facts.lock_held = !os::try_lock_exclusive(probe.fd.get());
     if (probe.facts.lock_held) return probe;
     os::unlock(probe.fd.get());

@@ -128,12 +128,10 @@ struct EntryProbe {
 
 // The entry a waiter's plan waited for (a departure watch) has left; its
 // wait file's content as read once its owner lock was free (nullopt if
-// unreadable, or not read: slots), and how many entries were ahead of the
-// waiter at the look that armed the watch.
+// unreadable, or not read: slots).
 struct Departure {
     EntryName entry;
     std::optional<std::string> content;
-    std::size_t ahead_at_look = 0;
 };
 
 // The queue's join lock (the exclusive token lock), held until destroyed:
@@ -196,6 +194,7 @@ class Queue {
     int token_fd();
     bool lock_tokens(bool exclusive);
     bool may_hold_without_reading(const Ticket& ticket, const Departure& departed);
+    bool still_waiting(const EntryName& entry, int fd);
     struct PreparedEntry {
         Record record;
         Slot token;

@@ -82,7 +82,6 @@ void Waiter::evaluate() {
         }
         if (plan.granted) return finish(WaitOutcome::granted);
         progress_.update(plan, queue_);
-        armed_ahead_ = plan.ahead;
         bool look_again = false;
         for (const auto& watch : plan.watch) look_again = look_again || arm(watch) == Armed::look_again;
         if (look_again) {
@@ -127,11 +126,10 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
         if (departure && slots_departure_may_decide(ticket_.name())) {
             // One of the N ahead gone may be enough to hold without reading
             // the queue again (slots_may_hold_after_departure).
-            w.lock.start(probe.fd.get(), os::LockKind::owner,
-                         [this, entry = watch.entry, ahead = armed_ahead_] {
-                             departed_ = Departure{entry, std::nullopt, ahead};
-                             evaluate_soon();
-                         });
+            w.lock.start(probe.fd.get(), os::LockKind::owner, [this, entry = watch.entry] {
+                departed_ = Departure{entry, std::nullopt};
+                evaluate_soon();
+            });
             break;
         }
         if (departure && departure_may_decide(ticket_.name(), watch.entry)) {

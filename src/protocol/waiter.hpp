@@ -63,7 +63,6 @@ class Waiter {
     std::vector<std::unique_ptr<EntryWait>> waits_;
     // The entry the last plan waited for has left (for the next look only).
     std::optional<Departure> departed_;
-    std::size_t armed_ahead_ = 0; // entries ahead at the look whose watches are armed
     os::Timer soon_;
     os::Timer deadline_;
     os::Timer tick_;

@@ -49,3 +49,19 @@ TEST_CASE("marked_waiting: marked by another open file, not marked, cannot tell"
     CHECK_FALSE(os::marked_waiting(path_only.get()).has_value());
     CHECK_FALSE(os::marked_waiting(-1).has_value());
 }
+
+TEST_CASE("marked_waiting: an observer's read lock on the mark's byte is not a mark") {
+    TempFile file;
+    auto observer = file.open(O_RDONLY);
+    auto other = file.open(O_RDONLY);
+    REQUIRE(observer);
+    REQUIRE(other);
+    // What await_no_waiting_mark holds for a moment once the mark has gone.
+    struct flock range {};
+    range.l_type = F_RDLCK;
+    range.l_whence = SEEK_SET;
+    range.l_start = 1;
+    range.l_len = 1;
+    REQUIRE(::fcntl(other.get(), F_OFD_SETLK, &range) == 0);
+    CHECK(os::marked_waiting(observer.get()) == false);
+}
