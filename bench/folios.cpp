@@ -2,7 +2,7 @@
 //
 //   folios FILE...
 //
-// Prints, per FILE: "FILE PAGES RESIDENT LARGE", the file's size in pages,
+// Prints, per FILE: "PAGES RESIDENT LARGE FILE", the file's size in pages,
 // how many of them are cached, and how many of those belong to a large
 // folio (a compound page of several pages, physically contiguous). An
 // executable whose cached pages are order-0 folios scattered over memory
@@ -10,9 +10,11 @@
 // cache dropped it, can leave) runs measurably slower on some hosts than
 // the same bytes cached in large folios (what a copy written in big chunks,
 // as cp, install and meson install make, leaves): see README, Performance.
-// Only pages already cached are looked at (mincore), so looking does not
-// change the answer. LARGE is "?" without access to /proc/self/pagemap's
-// frame numbers and /proc/kpageflags (root).
+// Only pages already cached are looked at (mincore), but mapping one may
+// start readahead of the next ones and so change a later look: scripts/bench
+// looks once, after all rows. LARGE counts the pages whose frame could be looked
+// up; it is "?" if none could (no access to /proc/self/pagemap's frame
+// numbers and /proc/kpageflags: root with CAP_SYS_ADMIN).
 #include <cstdint>
 #include <cstdio>
 #include <fcntl.h>
@@ -35,12 +37,13 @@ int report(const char* path, int pagemap, int kpageflags) {
     struct stat st {};
     if (fd < 0 || ::fstat(fd, &st) != 0) {
         std::perror(path);
+        if (fd >= 0) ::close(fd);
         return 1;
     }
     const long page = ::sysconf(_SC_PAGESIZE);
     const std::size_t pages = (static_cast<std::size_t>(st.st_size) + page - 1) / page;
     if (pages == 0) {
-        std::printf("%s 0 0 0\n", path);
+        std::printf("0 0 0 %s\n", path);
         ::close(fd);
         return 0;
     }
@@ -54,30 +57,28 @@ int report(const char* path, int pagemap, int kpageflags) {
     std::vector<unsigned char> cached(pages);
     if (::mincore(const_cast<unsigned char*>(map), st.st_size, cached.data()) != 0) {
         std::perror(path);
+        ::munmap(const_cast<unsigned char*>(map), st.st_size);
         return 1;
     }
-    std::size_t resident = 0, large = 0;
-    bool known = pagemap >= 0 && kpageflags >= 0;
+    std::size_t resident = 0, looked_up = 0, large = 0;
     const auto first = reinterpret_cast<std::uintptr_t>(map) / page;
     for (std::size_t i = 0; i < pages; ++i) {
         if (!(cached[i] & 1)) continue;
         ++resident;
-        if (!known) continue;
+        if (pagemap < 0 || kpageflags < 0) continue;
         (void)map[i * page]; // map the cached page, so that pagemap names its frame
         std::uint64_t entry = 0, flags = 0;
         bool present = read_u64(pagemap, first + i, entry) && (entry >> 63);
-        std::uint64_t pfn = entry & ((1ULL << 55) - 1); // 0 unless root
-        if (!present || pfn == 0 || !read_u64(kpageflags, pfn, flags)) {
-            known = false;
-            continue;
-        }
+        std::uint64_t pfn = entry & ((1ULL << 55) - 1); // 0 without CAP_SYS_ADMIN
+        if (!present || pfn == 0 || !read_u64(kpageflags, pfn, flags)) continue; // reclaimed meanwhile
+        ++looked_up;
         if ((flags >> kpf_compound_head & 1) || (flags >> kpf_compound_tail & 1)) ++large;
     }
     ::munmap(const_cast<unsigned char*>(map), st.st_size);
-    if (known)
-        std::printf("%s %zu %zu %zu\n", path, pages, resident, large);
+    if (looked_up > 0 || resident == 0)
+        std::printf("%zu %zu %zu %s\n", pages, resident, large, path);
     else
-        std::printf("%s %zu %zu ?\n", path, pages, resident);
+        std::printf("%zu %zu ? %s\n", pages, resident, path);
     return 0;
 }
 
