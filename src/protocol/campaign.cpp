@@ -24,7 +24,7 @@ Campaign::Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
                    std::function<void(CampaignResult)> done)
     : loop_(loop), queue_(queue), options_(options), done_(std::move(done)),
       progress_(choose_progress_style(options.quiet, options.verbose), queue.dir().path()),
-      join_retry_(loop) {}
+      join_retry_(loop), evicted_wait_(loop) {}
 
 Campaign::~Campaign() = default;
 
@@ -105,7 +105,7 @@ void Campaign::start_hold() {
 }
 
 void Campaign::on_signal(int sig) {
-    if (!done_) return;
+    if (!done_ || ending_) return;
     if (hold_) return hold_->relay(sig);
     if (sig == SIGWINCH) return;
     join_retry_.stop();
@@ -115,10 +115,26 @@ void Campaign::on_signal(int sig) {
 }
 
 void Campaign::end(CampaignResult result) {
+    if (ticket_ && !evicted_gone(result)) return;
     if (ticket_) ticket_->leave();
     auto done = std::move(done_);
     done_ = nullptr;
     if (done) done(result);
+}
+
+// Given up (-w, -n, a signal) after --cut=preempt while a command it
+// evicted still runs: the entry stays until that command is gone (at most
+// its coordctl's --kill-after), or the next waiter would run beside it.
+// Signals meanwhile change nothing.
+bool Campaign::evicted_gone(const CampaignResult& result) {
+    const auto* evicted = ticket_->evicted_still_running();
+    if (!evicted) return true;
+    if (!ending_ && !options_.quiet)
+        fmt::print(stderr, "coordctl: leaving once the evicted holder's command has stopped: {}\n",
+                   queue_.dir().path_of(evicted->entry.str()));
+    ending_ = true;
+    evicted_wait_.start(evicted->fd.get(), os::LockKind::owner, [this, result] { end(result); });
+    return false;
 }
 
 } // namespace coordctl

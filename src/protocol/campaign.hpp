@@ -4,6 +4,7 @@
 // lock and elect (which starts a new campaign after a loss).
 #pragma once
 
+#include "os/lock_wait.hpp"
 #include "os/loop.hpp"
 #include "protocol/hold.hpp"
 #include "protocol/progress.hpp"
@@ -53,6 +54,7 @@ class Campaign {
     void hand_over();
     void start_hold();
     void end(CampaignResult result);
+    bool evicted_gone(const CampaignResult& result);
 
     os::Loop& loop_;
     Queue& queue_;
@@ -64,6 +66,8 @@ class Campaign {
     std::optional<Waiter> waiter_;
     std::optional<Hold> hold_;
     os::Timer join_retry_; // while the join lock is held by a stopped or hostile process
+    os::LockWaiter evicted_wait_; // ending after --cut=preempt: see evicted_gone
+    bool ending_ = false;
     std::optional<std::chrono::steady_clock::time_point> join_tried_since_;
     bool said_join_lock_held_ = false;
 };

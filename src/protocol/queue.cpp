@@ -39,8 +39,19 @@ void Ticket::mark_granted() {
     if (held_.width > 0) os::write_at(fd_.get(), held_.offset, slot_text(record_.held_ms, held_.width));
 }
 
+const Evicted* Ticket::evicted_still_running() {
+    while (!evicted_.empty() && os::try_lock_exclusive(evicted_.back().fd.get()))
+        evicted_.pop_back();
+    return evicted_.empty() ? nullptr : &evicted_.back();
+}
+
 void Ticket::leave() {
     if (!fd_) return;
+    // Given up or failed after --cut=preempt: callers on a loop wait for the
+    // evicted commands first (Campaign); this is for error paths.
+    for (auto& evicted : evicted_)
+        os::await_no_owner_lock(evicted.fd.get());
+    evicted_.clear();
     dir_.unlink_if(file_name(), id_);
     fd_.reset();
 }
@@ -157,7 +168,7 @@ std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request, Prepare
     // that left only makes the plan look again), and granting needs the
     // token lock we hold. Saves re-reading the directory. Not after
     // evictions: the evicted commands must be gone first (Waiter).
-    if (request.look_when_joining && ticket->evicted().empty()) {
+    if (request.look_when_joining && !ticket->evicted_any()) {
         auto plan = plan_wait(seen, ticket->name(), ticket->must_follow());
         if (plan.granted) ticket->mark_granted();
         ticket->first_plan_ = std::move(plan);
@@ -268,7 +279,7 @@ void Queue::evict(Ticket& ticket, const EntryName& holder) {
     auto record = probe.fd ? parse_or_report(holder, probe.fd.get()) : std::nullopt;
     fmt::print(stderr, "coordctl: preempting {} held by {}\n", dir_.path_of(holder.str()),
                describe_owner(record));
-    if (probe.fd) ticket.evicted_.push_back(std::move(probe.fd));
+    if (probe.fd) ticket.evicted_.push_back({holder, std::move(probe.fd)});
 }
 
 // A joiner killed before its wait file was named (only where there is no

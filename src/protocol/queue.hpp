@@ -72,6 +72,13 @@ struct JoinRequest {
     bool look_when_joining = true;
 };
 
+// A holder's wait file removed by --cut=preempt, kept open to wait on its
+// owner lock.
+struct Evicted {
+    EntryName entry;
+    os::UniqueFd fd;
+};
+
 // My entry in the queue. It holds a shared kernel lock on its file from
 // before the name appears until it is closed (that lock is our liveness),
 // and the waiting mark until it is granted.
@@ -87,10 +94,15 @@ class Ticket {
     const std::string& path() const { return path_; }
     const Record& record() const { return record_; }
     int fd() const { return fd_.get(); }
-    // Holders this cut-in-line entry found when it joined, and the files of
-    // those it evicted (--cut=preempt): it waits until their owners are gone.
+    // Holders this cut-in-line entry found when it joined: it waits until
+    // they are gone.
     const std::vector<EntryName>& must_follow() const { return must_follow_; }
-    std::vector<os::UniqueFd>& evicted() { return evicted_; }
+    // A holder it evicted (--cut=preempt) whose owner lock is still held (by
+    // its coordctl or command), forgetting those gone; nullptr once none is
+    // left. Until then neither this entry may hold nor its name go: the next
+    // waiter would run beside the evicted command.
+    const Evicted* evicted_still_running();
+    bool evicted_any() const { return !evicted_.empty(); }
 
     // The name is still there and still our file (nobody removed or replaced it).
     bool still_mine() const;
@@ -113,7 +125,7 @@ class Ticket {
     Record record_;
     Slot held_;
     std::vector<EntryName> must_follow_;
-    std::vector<os::UniqueFd> evicted_;
+    std::vector<Evicted> evicted_;
 };
 
 // What a waiter learned about another entry.

@@ -95,17 +95,12 @@ void Waiter::evaluate() {
 
 // After --cut=preempt: the evicted holders' commands must be gone first.
 bool Waiter::wait_for_evicted() {
-    auto& evicted = ticket_.evicted();
-    while (!evicted.empty()) {
-        if (!os::try_lock_exclusive(evicted.back().get())) {
-            auto wait = std::make_unique<EntryWait>(loop_);
-            wait->lock.start(evicted.back().get(), os::LockKind::owner, [this] { evaluate_soon(); });
-            waits_.push_back(std::move(wait));
-            return true;
-        }
-        evicted.pop_back();
-    }
-    return false;
+    const auto* evicted = ticket_.evicted_still_running();
+    if (!evicted) return false;
+    auto wait = std::make_unique<EntryWait>(loop_);
+    wait->lock.start(evicted->fd.get(), os::LockKind::owner, [this] { evaluate_soon(); });
+    waits_.push_back(std::move(wait));
+    return true;
 }
 
 Waiter::Armed Waiter::arm(const Watch& watch) {

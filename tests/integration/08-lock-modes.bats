@@ -165,6 +165,39 @@ load helpers
     [ "$(tr '\n' ' ' <"$T/log")" = "start-h preempt waiter " ]
 }
 
+@test "--cut=preempt that gives up leaves only once the evicted command has stopped" {
+    for how in timeout signal; do
+        : >"$T/log"
+        gate_make h
+        bg "$COORDCTL" lock -q --kill-after 60 "$D" -- sh -c "trap '' TERM; echo start-h >> '$T/log'; $(gate_cmd h); echo end-h >> '$T/log'" 2>"$T/h.err"
+        local holder=$!
+        wait_for "the holder to start ($how)" file_has_line "$T/log" start-h
+        bg "$COORDCTL" lock -q "$D" -- sh -c "echo w >> '$T/log'"
+        wait_for "the waiter to queue ($how)" has_wait_files 2
+        local limit=()
+        [[ $how == timeout ]] && limit=(-w 1)
+        bg "$COORDCTL" lock --cut=preempt "${limit[@]}" "$D" -- sh -c "echo c >> '$T/log'" 2>"$T/c.err"
+        local cutter=$!
+        wait_for "the cutter to evict the holder ($how)" grep -q preempting "$T/c.err"
+        [[ $how == signal ]] && kill -TERM "$cutter"
+        wait_for "the cutter to give up and wait for the evicted command ($how)" \
+            grep -q "leaving once the evicted holder's command has stopped" "$T/c.err"
+        wait_for "the holder to stop its command ($how)" grep -q "hold lost" "$T/h.err"
+        run "$COORDCTL" lock -n "$D" -- true
+        [ "$status" -eq 75 ]
+        refute file_has_line "$T/log" w
+        gate_open h
+        wait_status "$cutter"
+        if [[ $how == timeout ]]; then [ "$status" -eq 75 ]; else [ "$status" -eq 143 ]; fi
+        wait_status "$holder"
+        [ "$status" -eq 79 ]
+        wait_for "the waiter to run ($how)" file_has_line "$T/log" w
+        [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h w " ]
+        wait_for "the queue to empty ($how)" has_wait_files 0
+        rm -f "$T/gate-h"
+    done
+}
+
 @test "--cut and --cut=preempt take no other value" {
     run "$COORDCTL" lock --cut=later "$D" -- true
     [ "$status" -eq 64 ]
