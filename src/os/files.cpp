@@ -356,18 +356,24 @@ std::optional<bool> marked_waiting(int fd) {
     return range.l_type == F_WRLCK;
 }
 
-void await_no_owner_lock(int fd) {
-    while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+bool await_no_owner_lock(int fd) {
+    int rc;
+    while ((rc = ::flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
     }
+    if (rc != 0) return false;
     ::flock(fd, LOCK_UN);
+    return true;
 }
 
-void await_no_waiting_mark(int fd) {
+bool await_no_waiting_mark(int fd) {
     auto range = waiting_range(F_RDLCK);
-    while (::fcntl(fd, F_OFD_SETLKW, &range) != 0 && errno == EINTR) {
+    int rc;
+    while ((rc = ::fcntl(fd, F_OFD_SETLKW, &range)) != 0 && errno == EINTR) {
     }
+    if (rc != 0) return false;
     range.l_type = F_UNLCK;
     ::fcntl(fd, F_OFD_SETLK, &range);
+    return true;
 }
 
 UniqueFd duplicate(int fd) { return UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0)); }

@@ -154,9 +154,11 @@ void mark_granted(int fd);
 // failed (EIO, ENOLCK on NFS...): each caller decides what is safe then.
 std::optional<bool> marked_waiting(int fd);
 
-// Block until nobody holds the owner flock / the waiting mark (helper threads).
-void await_no_owner_lock(int fd);
-void await_no_waiting_mark(int fd);
+// Block until nobody holds the owner flock / the waiting mark (helper
+// threads). False if the wait itself failed (ENOLCK, EIO...): whether the
+// lock is still held is then unknown.
+bool await_no_owner_lock(int fd);
+bool await_no_waiting_mark(int fd);
 
 UniqueFd duplicate(int fd); // close-on-exec copy
 // A new open file description of the same file, share-locked and inherited

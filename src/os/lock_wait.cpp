@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdint>
@@ -31,12 +32,15 @@ struct LockWaiter::Shared {
 
 namespace {
 
+// A wait that fails (a lock error that may well persist) is reported after
+// this pause: the caller looks again as a poller would, not in a busy loop.
+constexpr auto failed_wait_pause = std::chrono::milliseconds(200);
+
 void wait_then_signal(std::shared_ptr<LockWaiter::Shared> shared) {
-    if (shared->kind == LockKind::waiting) {
-        await_no_waiting_mark(shared->target.get());
-    } else {
-        await_no_owner_lock(shared->target.get());
-    }
+    int fd = shared->target.get();
+    bool waited =
+        shared->kind == LockKind::waiting ? await_no_waiting_mark(fd) : await_no_owner_lock(fd);
+    if (!waited) std::this_thread::sleep_for(failed_wait_pause);
     if (shared->read_max > 0) {
         auto text = read_small(shared->target.get(), shared->read_max);
         std::lock_guard lock(shared->mutex);

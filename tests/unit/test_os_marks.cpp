@@ -48,6 +48,12 @@ TEST_CASE("marked_waiting: marked by another open file, not marked, cannot tell"
     REQUIRE(path_only);
     CHECK_FALSE(os::marked_waiting(path_only.get()).has_value());
     CHECK_FALSE(os::marked_waiting(-1).has_value());
+    // Nor can a wait on it tell that the mark or the owner lock is gone.
+    CHECK_FALSE(os::await_no_waiting_mark(path_only.get()));
+    CHECK_FALSE(os::await_no_owner_lock(path_only.get()));
+    os::mark_granted(owner.get());
+    CHECK(os::await_no_waiting_mark(observer.get()));
+    CHECK(os::await_no_owner_lock(observer.get()));
 }
 
 TEST_CASE("marked_waiting: an observer's read lock on the mark's byte is not a mark") {
