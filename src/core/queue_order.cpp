@@ -25,12 +25,13 @@ std::string mode_conflict(const std::vector<EntryName>& entries, const EntryName
 }
 
 void plan_slots(const std::vector<EntryName>& ahead, const EntryName& me, WaitPlan& plan) {
-    if (ahead.size() < me.slots) return;
-    if (ahead.size() == me.slots) {
-        for (const auto& e : ahead) plan.watch.push_back({e, WatchKind::departure});
+    if (ahead.size() > me.slots) {
+        plan.watch.push_back({ahead.back(), WatchKind::grant});
         return;
     }
-    plan.watch.push_back({ahead.back(), WatchKind::grant});
+    plan.slots_ahead = ahead;
+    if (ahead.size() < me.slots) return;
+    for (const auto& e : ahead) plan.watch.push_back({e, WatchKind::departure});
 }
 
 } // namespace
@@ -83,6 +84,23 @@ bool slots_departure_may_decide(const EntryName& me) {
 
 bool slots_may_hold_after_departure(const EntryName& me, std::optional<std::uint64_t> newest_cut) {
     return slots_departure_may_decide(me) && newest_cut && *newest_cut < me.token;
+}
+
+std::optional<std::vector<EntryName>> slots_ahead_after_grant(const EntryName& me,
+                                                              const EntryName& predecessor,
+                                                              const std::vector<EntryName>& recorded,
+                                                              std::optional<std::uint64_t> newest_cut) {
+    auto same_queue = [&me](const EntryName& e) { return e.mode == Mode::slots && e.slots == me.slots; };
+    if (!slots_may_hold_after_departure(me, newest_cut) || !(predecessor < me) ||
+        !same_queue(predecessor) || recorded.size() >= me.slots)
+        return std::nullopt;
+    std::vector<EntryName> ahead;
+    for (const auto& e : recorded) {
+        if (!(e < predecessor) || !same_queue(e)) return std::nullopt;
+        ahead.push_back(e);
+    }
+    ahead.push_back(predecessor);
+    return ahead;
 }
 
 } // namespace coordctl

@@ -30,6 +30,10 @@ struct WaitPlan {
     std::size_t ahead = 0;        // entries that must go (or be granted) before me
     std::vector<Watch> watch;     // what to wait for (empty if granted)
     std::optional<EntryName> head; // the first entry ahead (a holder, for progress)
+    // Slots, with at most N ahead (granted, or the first waiter): those
+    // entries. A slots entry records them at its grant (see
+    // slots_ahead_after_grant).
+    std::vector<EntryName> slots_ahead;
 };
 
 // `entries` must be sorted (queue order). `must_follow` lists the holders a
@@ -67,5 +71,20 @@ bool may_hold_after_departure(const EntryName& me, const EntryName& blocker,
 // departed one is not, so fewer than N are ahead.
 bool slots_departure_may_decide(const EntryName& me);
 bool slots_may_hold_after_departure(const EntryName& me, std::optional<std::uint64_t> newest_cut);
+
+// A later slots waiter (more than N ahead at its last look) waits for its
+// predecessor's grant, and the predecessor records the entries that were
+// ahead of it then (`recorded`, fewer than N). Since that look only a
+// cut-in-line entry can have joined ahead of a normal `me`, and none has if
+// the newest cut-in-line token (nullopt: unknown) is older than mine; so the
+// entries ahead of me now are those of the predecessor and `recorded` still
+// present. Returns them (the caller drops those gone and plans on the rest
+// with plan_wait: granted, or the first waiter), or nullopt if the rule does
+// not apply: `me` cut in line or not slots, or a record that does not fit
+// (N or more names, names not before the predecessor, another mode or N).
+std::optional<std::vector<EntryName>> slots_ahead_after_grant(const EntryName& me,
+                                                              const EntryName& predecessor,
+                                                              const std::vector<EntryName>& recorded,
+                                                              std::optional<std::uint64_t> newest_cut);
 
 } // namespace coordctl

@@ -33,18 +33,32 @@ template <typename T> std::string json_text(const T& text) {
 
 // The fields in name order, as nlohmann's objects print them, written
 // directly: building a json object was most of a join's instructions.
-std::string format_record(const Record& r) {
-    return fmt::format(R"({{"boot_id":{},"command":{},"created_ms":{},"held_ms":{:<{}},"hold":{},)"
+std::string format_record(const Record& r, std::size_t ahead_width) {
+    std::string ahead = ahead_width > 0 ? fmt::format(R"("ahead":{:<{}},)", "null", ahead_width) : "";
+    return fmt::format(R"({{{}"boot_id":{},"command":{},"created_ms":{},"held_ms":{:<{}},"hold":{},)"
                        R"("host":{},"label":{},"mode":{},"pid":{},"pid_start":{},"token":{:<{}},)"
                        R"("ttl_ms":{},"version":{}}})"
                        "\n",
-                       json_text(r.boot_id), json_text(r.command), r.created_ms, r.held_ms, held_ms_width, r.hold,
+                       ahead, json_text(r.boot_id), json_text(r.command), r.created_ms, r.held_ms, held_ms_width, r.hold,
                        json_text(r.host), json_text(r.label), json_text(r.mode), r.pid, r.pid_start, r.token,
                        token_width, r.ttl_ms, r.version);
 }
 
 Slot token_slot(const std::string& text) { return value_slot(text, "\"token\":"); }
 Slot held_ms_slot(const std::string& text) { return value_slot(text, "\"held_ms\":"); }
+Slot ahead_slot(const std::string& text) { return value_slot(text, "\"ahead\":"); }
+
+std::size_t ahead_width(std::size_t count, std::size_t name_size) {
+    std::size_t width = std::max<std::size_t>(4, 2 + count * (name_size + 3)); // ["name",...]
+    return width <= ahead_max_width ? width : 0;
+}
+
+std::string format_ahead(const std::vector<std::string>& names, std::size_t width) {
+    auto text = json(names).dump();
+    if (text.size() > width) return {};
+    text.append(width - text.size(), ' ');
+    return text;
+}
 
 std::string slot_text(std::uint64_t value, std::size_t width) {
     std::string digits = std::to_string(value);
@@ -72,6 +86,17 @@ std::optional<Record> parse_record(std::string_view text) {
                 (r.mode == "exclusive" || r.mode == "shared" || r.mode == "slots");
     if (!ok || !sane) return std::nullopt;
     return r;
+}
+
+std::optional<SlotsGrant> parse_slots_grant(std::string_view text) {
+    if (text.size() > Record::max_size) return std::nullopt;
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    int version = 0;
+    SlotsGrant grant;
+    if (!j.is_object() || !take_field(j, "version", version) || version != Record::current_version ||
+        !take_field(j, "token", grant.token) || !take_field(j, "ahead", grant.ahead))
+        return std::nullopt;
+    return grant;
 }
 
 namespace {

@@ -34,8 +34,10 @@ struct Record {
 
 // The JSON text. token and held_ms are padded with spaces so that they can
 // be filled in place (see Slot), without changing the file's size: the token
-// once it is taken, held_ms once granted.
-std::string format_record(const Record& record);
+// once it is taken, held_ms once granted. With ahead_width > 0 (slots) it
+// also has "ahead", null padded to that width, filled at the grant with the
+// names of the entries then ahead (format_ahead).
+std::string format_record(const Record& record, std::size_t ahead_width = 0);
 
 // Where a padded value starts in format_record's text, and its width.
 struct Slot {
@@ -44,6 +46,13 @@ struct Slot {
 };
 Slot token_slot(const std::string& text);
 Slot held_ms_slot(const std::string& text);
+Slot ahead_slot(const std::string& text);
+// "ahead"'s width for `count` names of `name_size` characters; 0 (no field)
+// beyond ahead_max_width.
+std::size_t ahead_width(std::size_t count, std::size_t name_size);
+constexpr std::size_t ahead_max_width = 4096;
+// The names as a JSON array padded to `width`; empty if they do not fit.
+std::string format_ahead(const std::vector<std::string>& names, std::size_t width);
 // The value to write there: exactly `width` characters (cut if longer).
 std::string slot_text(std::uint64_t value, std::size_t width);
 
@@ -62,6 +71,15 @@ struct GrantFacts {
 // whose token or held_ms (or version) parse_record would reject. Fields it
 // does not need are not checked: on text parse_record accepts, both agree.
 std::optional<GrantFacts> parse_grant_facts(std::string_view text);
+
+// What a granted slots entry recorded (its token, and "ahead" once filled
+// in); nullopt for anything else: not a record of this version, "ahead"
+// still null, absent, or not an array of strings.
+struct SlotsGrant {
+    std::uint64_t token = 0;
+    std::vector<std::string> ahead;
+};
+std::optional<SlotsGrant> parse_slots_grant(std::string_view text);
 
 // The command as one line for humans: words joined by spaces, "(none)" if empty.
 std::string command_line(const std::vector<std::string>& command);

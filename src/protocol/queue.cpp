@@ -19,9 +19,9 @@
 
 namespace coordctl {
 
-Ticket::Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, Slot held)
+Ticket::Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, Slot held, Slot ahead)
     : dir_(dir), name_(name), file_name_(name.str()), path_(dir.path_of(file_name_)), fd_(std::move(fd)),
-      record_(std::move(record)), held_(held) {
+      record_(std::move(record)), held_(held), ahead_(ahead) {
     struct stat st;
     ::fstat(fd_.get(), &st);
     id_ = os::file_id(st);
@@ -32,7 +32,14 @@ bool Ticket::still_mine() const {
     return st && os::file_id(*st) == id_;
 }
 
-void Ticket::mark_granted() {
+void Ticket::mark_granted(const std::vector<EntryName>& slots_ahead) {
+    // Before the mark: the successor woken by it reads them.
+    if (ahead_.width > 0 && name_.mode == Mode::slots) {
+        std::vector<std::string> names;
+        for (const auto& e : slots_ahead) names.push_back(e.str());
+        auto text = format_ahead(names, ahead_.width);
+        if (!text.empty()) os::write_at(fd_.get(), ahead_.offset, text);
+    }
     os::mark_granted(fd_.get());
     // After the mark: an observer woken by this write sees the entry granted.
     record_.held_ms = os::now_unix_ms();
@@ -170,7 +177,8 @@ std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request, Prepare
     // evictions: the evicted commands must be gone first (Waiter).
     if (request.look_when_joining && !ticket->evicted_any()) {
         auto plan = plan_wait(seen, ticket->name(), ticket->must_follow());
-        if (plan.granted) ticket->mark_granted();
+        if (plan.granted) ticket->mark_granted(plan.slots_ahead);
+        ticket->slots_ahead_ = plan.slots_ahead;
         ticket->first_plan_ = std::move(plan);
     }
     return ticket;
@@ -195,10 +203,17 @@ Queue::PreparedEntry Queue::take_prepared() {
 void Queue::prepare(const JoinRequest& request) {
     if (prepared_) return; // kept from a try that found the join lock taken
     Record record = new_record(request);
-    auto text = format_record(record);
+    // Slots: room for the names of the N - 1 entries that may be ahead at the grant.
+    std::size_t width = 0;
+    if (request.mode == Mode::slots && request.slots > 0) {
+        auto name_size = EntryName{Priority::normal, 0, Mode::slots, request.slots}.str().size();
+        width = ahead_width(request.slots - 1, name_size);
+    }
+    auto text = format_record(record, width);
     auto token = token_slot(text);
     auto held = held_ms_slot(text);
-    prepared_.emplace(PreparedEntry{std::move(record), token, held, dir_.prepare(text, dir_.path())});
+    auto ahead = ahead_slot(text);
+    prepared_.emplace(PreparedEntry{std::move(record), token, held, ahead, dir_.prepare(text, dir_.path())});
 }
 
 // Under the join lock. `seen`: the entries read, then with ours added, in order.
@@ -247,7 +262,7 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
     }
     entry.record.token = name.token;
     auto ticket = std::make_unique<Ticket>(dir_, name, std::move(entry.file).release(),
-                                           std::move(entry.record), entry.held);
+                                           std::move(entry.record), entry.held, entry.ahead);
     seen.insert(std::upper_bound(seen.begin(), seen.end(), name), name);
     if (request.priority == Priority::cut) find_holders_to_follow(*ticket, request.preempt, seen);
     return ticket;
@@ -299,39 +314,70 @@ void Queue::remove_abandoned_temporaries() {
     old_temporaries_.clear();
 }
 
-std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const Departure* departed) {
+std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const WakeUp* woke) {
     if (ticket.first_plan_) return std::exchange(ticket.first_plan_, std::nullopt);
     if (!lock_tokens(false)) return std::nullopt;
-    WaitPlan plan;
-    if (departed && may_hold_without_reading(ticket, *departed)) {
-        plan.present = plan.granted = true; // the waiter checks it is still ours next
-    } else {
-        plan = plan_wait(entries(), ticket.name(), ticket.must_follow());
-    }
-    if (plan.granted) ticket.mark_granted();
+    auto known = woke ? plan_without_reading(ticket, *woke) : std::nullopt;
+    auto plan = known ? std::move(*known) : plan_wait(entries(), ticket.name(), ticket.must_follow());
+    if (plan.granted) ticket.mark_granted(plan.slots_ahead);
+    ticket.slots_ahead_ = plan.slots_ahead;
     os::unlock(token_fd());
     return plan;
 }
 
+std::optional<std::uint64_t> Queue::newest_cut() {
+    auto text = os::read_small(token_fd(), token_file_max);
+    return parse_token_file(text.value_or("")).cut;
+}
+
+// Gone for good (a dead owner's file left behind is judged by a full look).
+bool Queue::gone(const EntryName& entry) const { return !dir_.stat_entry(entry.str()) && errno == ENOENT; }
+
 // Under the token lock. A read of the directory costs per entry (a quarter
 // of a microsecond each on ext4), so a waiter that can decide from what it
 // knows keeps a handoff's cost the same in a queue of any length.
-bool Queue::may_hold_without_reading(const Ticket& ticket, const Departure& departed) {
-    auto newest_cut = [this]() {
-        auto text = os::read_small(token_fd(), token_file_max);
-        return parse_token_file(text.value_or("")).cut;
-    };
+std::optional<WaitPlan> Queue::plan_without_reading(const Ticket& ticket, const WakeUp& woke) {
     const auto& me = ticket.name();
+    if (woke.kind == WatchKind::grant) return slots_plan_after_grant(ticket, woke);
+    WaitPlan plan;
     if (me.mode == Mode::slots) {
-        if (!slots_may_hold_after_departure(me, newest_cut())) return false;
+        if (!slots_may_hold_after_departure(me, newest_cut())) return std::nullopt;
+        // Those of the N ahead other than the one gone (some may have left too).
+        for (const auto& e : ticket.slots_ahead_)
+            if (!(e == woke.entry)) plan.slots_ahead.push_back(e);
     } else {
-        auto facts = departed.content ? parse_grant_facts(*departed.content) : std::nullopt;
-        bool was_granted = facts && facts->token == departed.entry.token && facts->held_ms > 0;
+        auto facts = woke.content ? parse_grant_facts(*woke.content) : std::nullopt;
+        bool was_granted = facts && facts->token == woke.entry.token && facts->held_ms > 0;
         auto cut = was_granted ? newest_cut() : std::nullopt; // not needed otherwise
-        if (!may_hold_after_departure(me, departed.entry, was_granted, cut)) return false;
+        if (!may_hold_after_departure(me, woke.entry, was_granted, cut)) return std::nullopt;
     }
-    // Gone for good (a dead owner's file left behind is judged by a full look).
-    return !dir_.stat_entry(departed.entry.str()) && errno == ENOENT;
+    if (!gone(woke.entry)) return std::nullopt;
+    plan.present = plan.granted = true; // the waiter checks it is still ours next
+    return plan;
+}
+
+// The predecessor was granted and recorded who was ahead of it: with those
+// still present (a stat each) the plan is a full look's, without the read.
+std::optional<WaitPlan> Queue::slots_plan_after_grant(const Ticket& ticket, const WakeUp& woke) {
+    auto grant = woke.content ? parse_slots_grant(*woke.content) : std::nullopt;
+    if (!grant || grant->token != woke.entry.token) return std::nullopt;
+    std::vector<EntryName> recorded;
+    for (const auto& name : grant->ahead) {
+        auto entry = parse_entry_name(name);
+        if (!entry) return std::nullopt;
+        recorded.push_back(*entry);
+    }
+    const auto& me = ticket.name();
+    auto ahead = slots_ahead_after_grant(me, woke.entry, recorded, newest_cut());
+    if (!ahead) return std::nullopt;
+    std::vector<EntryName> present{me};
+    for (const auto& entry : *ahead) {
+        if (dir_.stat_entry(entry.str())) present.push_back(entry);
+        else if (errno != ENOENT) return std::nullopt;
+    }
+    std::sort(present.begin(), present.end());
+    present.erase(std::unique(present.begin(), present.end()), present.end());
+    return plan_wait(present, me);
 }
 
 std::optional<Record> Queue::parse_or_report(const EntryName& entry, int fd) {

@@ -84,7 +84,7 @@ struct Evicted {
 // and the waiting mark until it is granted.
 class Ticket {
   public:
-    Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, Slot held);
+    Ticket(const os::Directory& dir, EntryName name, os::UniqueFd fd, Record record, Slot held, Slot ahead);
     ~Ticket() { leave(); }
     Ticket(const Ticket&) = delete;
     Ticket& operator=(const Ticket&) = delete;
@@ -107,8 +107,10 @@ class Ticket {
     // The name is still there and still our file (nobody removed or replaced it).
     bool still_mine() const;
     void heartbeat() const { os::touch(fd_.get()); }
-    // Drops the waiting mark and records when: we hold from now on.
-    void mark_granted();
+    // Drops the waiting mark and records when: we hold from now on. A slots
+    // entry first records the entries ahead of it (its plan's slots_ahead),
+    // for its successor (slots_ahead_after_grant).
+    void mark_granted(const std::vector<EntryName>& slots_ahead = {});
     // Removes the name, then drops the locks: a successor sees the name gone first.
     void leave();
     // Drops our locks but leaves the file to its recorded owner (lock --hold).
@@ -123,7 +125,9 @@ class Ticket {
     os::UniqueFd fd_;
     os::FileId id_;
     Record record_;
-    Slot held_;
+    Slot held_, ahead_;
+    // Slots: the entries ahead at the last look, if at most N were.
+    std::vector<EntryName> slots_ahead_;
     std::vector<EntryName> must_follow_;
     std::vector<Evicted> evicted_;
 };
@@ -138,11 +142,12 @@ struct EntryProbe {
     std::optional<Record> record;
 };
 
-// The entry a waiter's plan waited for (a departure watch) has left; its
-// wait file's content as read once its owner lock was free (nullopt if
-// unreadable, or not read: slots).
-struct Departure {
+// What woke a waiter: the entry its plan waited for has left (a departure
+// watch) or has been granted (a grant watch); its wait file's content as
+// read once the lock was free (nullopt if unreadable, or not read).
+struct WakeUp {
     EntryName entry;
+    WatchKind kind = WatchKind::departure;
     std::optional<std::string> content;
 };
 
@@ -192,10 +197,10 @@ class Queue {
     // moment either sees it as a holder or is seen by it). The first call
     // returns the look taken while joining, if any (granted then under the
     // exclusive lock). Nothing if the token lock stays taken for more than a
-    // moment (see try_join). With `departed` (the entry the last plan waited
-    // for has left), the directory is read only if that is not enough to
-    // decide (may_hold_after_departure).
-    std::optional<WaitPlan> plan_and_grant(Ticket& ticket, const Departure* departed = nullptr);
+    // moment (see try_join). With `woke` (what the last plan waited for
+    // happened), the directory is read only if that is not enough to decide
+    // (plan_without_reading).
+    std::optional<WaitPlan> plan_and_grant(Ticket& ticket, const WakeUp* woke = nullptr);
     EntryProbe probe(const EntryName& entry);
     std::optional<Record> read_record(const EntryName& entry);
     // Removes an entry proven stale, with a warning naming its owner.
@@ -205,12 +210,16 @@ class Queue {
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
     int token_fd();
     bool lock_tokens(bool exclusive);
-    bool may_hold_without_reading(const Ticket& ticket, const Departure& departed);
+    std::optional<WaitPlan> plan_without_reading(const Ticket& ticket, const WakeUp& woke);
+    std::optional<WaitPlan> slots_plan_after_grant(const Ticket& ticket, const WakeUp& woke);
+    std::optional<std::uint64_t> newest_cut();
+    bool gone(const EntryName& entry) const;
     bool still_waiting(const EntryName& entry, int fd);
     struct PreparedEntry {
         Record record;
         Slot token;
         Slot held;
+        Slot ahead;
         os::Unnamed file;
     };
     PreparedEntry take_prepared();

@@ -66,8 +66,8 @@ void Waiter::evaluate() {
     waits_.clear();
     while (true) {
         if (wait_for_evicted()) return;
-        auto departed = std::exchange(departed_, std::nullopt);
-        auto looked = queue_.plan_and_grant(ticket_, departed ? &*departed : nullptr);
+        auto woke = std::exchange(woke_, std::nullopt);
+        auto looked = queue_.plan_and_grant(ticket_, woke ? &*woke : nullptr);
         if (!looked) { // the token lock is held by a stopped or hostile process
             if (token_lock_busy_.out_of_patience() && nonblocking()) return finish(WaitOutcome::not_acquired);
             soon_.start(token_lock_retry_every, [this] { evaluate(); });
@@ -122,7 +122,7 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
             // One of the N ahead gone may be enough to hold without reading
             // the queue again (slots_may_hold_after_departure).
             w.lock.start(probe.fd.get(), os::LockKind::owner, [this, entry = watch.entry] {
-                departed_ = Departure{entry, std::nullopt};
+                woke_ = WakeUp{entry, WatchKind::departure, std::nullopt};
                 evaluate_soon();
             });
             break;
@@ -132,13 +132,23 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
             // enough to hold without reading the queue again.
             w.lock.start_reading(probe.fd.get(), os::LockKind::owner, Record::max_size,
                                  [this, entry = watch.entry](std::optional<std::string> content) {
-                                     departed_ = Departure{entry, std::move(content)};
+                                     woke_ = WakeUp{entry, WatchKind::departure, std::move(content)};
                                      evaluate_soon();
                                  });
             break;
         }
         // Waiting for a grant of an entry already granted is waiting for it to go.
         bool grant = watch.kind == WatchKind::grant && probe.waiting;
+        if (grant && !options_.poll && slots_departure_may_decide(ticket_.name())) {
+            // What it recorded at its grant may be enough to decide without
+            // reading the queue again (slots_ahead_after_grant).
+            w.lock.start_reading(probe.fd.get(), os::LockKind::waiting, Record::max_size,
+                                 [this, entry = watch.entry](std::optional<std::string> content) {
+                                     woke_ = WakeUp{entry, WatchKind::grant, std::move(content)};
+                                     evaluate_soon();
+                                 });
+            break;
+        }
         arm_lock(w, probe.fd.get(), grant ? os::LockKind::waiting : os::LockKind::owner, watch.entry);
         break;
     }

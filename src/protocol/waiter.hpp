@@ -61,8 +61,8 @@ class Waiter {
     std::string conflict_;
     TokenLockBusy token_lock_busy_;
     std::vector<std::unique_ptr<EntryWait>> waits_;
-    // The entry the last plan waited for has left (for the next look only).
-    std::optional<Departure> departed_;
+    // What the last plan waited for happened (for the next look only).
+    std::optional<WakeUp> woke_;
     os::Timer soon_;
     os::Timer deadline_;
     os::Timer tick_;

@@ -100,6 +100,37 @@ load helpers
     expect_grant_reads
 }
 
+# A later slots waiter woken by its predecessor's grant plans on what the
+# predecessor recorded there (the entries then ahead of it), with a stat of
+# each instead of a read of the queue: here it becomes the first waiter.
+@test "--slots: a later waiter woken by its predecessor's grant does not read the queue again" {
+    hold_gate a --slots 2
+    hold_gate b --slots 2
+    gate_make c
+    bg "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo start-c >> '$T/log'; $(gate_cmd c)"
+    wait_for "c to queue" has_wait_files 3
+    traced_lock later --slots 2
+    local traced=$!
+    wait_for "the later waiter to queue" has_wait_files 4
+    wait_for "the later waiter to wait in its event loop" eval 'in_event_loop "$(pgrep -P '"$traced"')"'
+    gate_open b # c is granted, with a still ahead: later is now the first waiter
+    wait_for "c to run" file_has_line "$T/log" start-c
+    run "$COORDCTL" lock -n --slots 2 "$D" -- true
+    [ "$status" -eq 75 ]
+    refute file_has_line "$T/log" later
+    gate_open a # one of the two ahead of it leaves
+    wait_status "$traced"
+    [ "$status" -eq 0 ]
+    file_has_line "$T/log" later
+    gate_open c
+    wait_for "the queue to empty" has_wait_files 0
+    if [[ -n ${COORDCTL_POLL:-} ]]; then
+        (($(directory_reads later) >= 2))
+    else
+        [ "$(directory_reads later)" -eq 1 ]
+    fi
+}
+
 @test "--slots: participants disagreeing on N is an error, not overselling" {
     hold_gate a --slots 2
     run "$COORDCTL" lock --slots 3 "$D" -- echo oversold

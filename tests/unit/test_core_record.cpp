@@ -482,3 +482,45 @@ TEST_CASE("parse_grant_facts: agrees with parse_record wherever that accepts") {
     REQUIRE(record.has_value());
     CHECK(parse_grant_facts(text) == GrantFacts{record->token, record->held_ms});
 }
+
+TEST_CASE("slots: \"ahead\" is null until the grant fills it in place") {
+    using coordctl::ahead_slot;
+    using coordctl::ahead_width;
+    using coordctl::format_ahead;
+    using coordctl::parse_slots_grant;
+    Record r = sample();
+    r.mode = "slots";
+    std::vector<std::string> names = {"1-00000000000000000003-s3", "0-00000000000000000005-s3"};
+    auto width = ahead_width(2, names[0].size());
+    std::string text = format_record(r, width);
+    CHECK(parse_record(text).has_value());
+    CHECK_FALSE(parse_slots_grant(text).has_value()); // not granted yet
+    CHECK_FALSE(parse_slots_grant(format_record(r)).has_value());
+    auto slot = ahead_slot(text);
+    REQUIRE(slot.width == width);
+    for (const auto& list : {names, std::vector<std::string>{}}) {
+        auto filled = text;
+        filled.replace(slot.offset, slot.width, format_ahead(list, slot.width));
+        CHECK(filled.size() == text.size());
+        auto record = parse_record(filled);
+        REQUIRE(record.has_value());
+        CHECK(*record == r);
+        auto grant = parse_slots_grant(filled);
+        REQUIRE(grant.has_value());
+        CHECK(grant->token == 42);
+        CHECK(grant->ahead == list);
+        CHECK(coordctl::held_ms_slot(filled).width == 13);
+        CHECK(coordctl::token_slot(filled).width == 20);
+    }
+    CHECK(format_ahead({names[0], names[1], names[0]}, width).empty()); // does not fit
+    CHECK(ahead_width(0, 25) == 4);                                      // room for null
+    CHECK(ahead_width(1000, 25) == 0);                                   // too large: no field
+    auto j = sample_json();
+    j["ahead"] = {"a", 1};
+    CHECK_FALSE(parse_slots_grant(j.dump()).has_value());
+    j["ahead"] = "1-00000000000000000003-s3";
+    CHECK_FALSE(parse_slots_grant(j.dump()).has_value());
+    j["ahead"] = json::array();
+    j["version"] = 2;
+    CHECK_FALSE(parse_slots_grant(j.dump()).has_value());
+}
