@@ -132,7 +132,7 @@ class DbarrierSession {
     void start_command(Round round) {
         phase_ = Phase::running;
         round_ = std::move(round);
-        ticket_->mark_granted(); // status shows the members as holders
+        ticket_->mark_granted(nullptr); // status shows the members as holders
         HoldOptions hold;
         hold.child.argv = argv_;
         // A participant is its coordctl: if that dies, so does the command,

@@ -86,21 +86,27 @@ bool slots_may_hold_after_departure(const EntryName& me, std::optional<std::uint
     return slots_departure_may_decide(me) && newest_cut && *newest_cut < me.token;
 }
 
-std::optional<std::vector<EntryName>> slots_ahead_after_grant(const EntryName& me,
-                                                              const EntryName& predecessor,
-                                                              const std::vector<EntryName>& recorded,
-                                                              std::optional<std::uint64_t> newest_cut) {
+std::optional<WaitPlan>
+slots_plan_after_grant(const EntryName& me, const EntryName& predecessor,
+                       const std::vector<EntryName>& recorded,
+                       std::optional<std::uint64_t> newest_cut,
+                       const std::function<std::optional<bool>(const EntryName&)>& present) {
     auto same_queue = [&me](const EntryName& e) { return e.mode == Mode::slots && e.slots == me.slots; };
     if (!slots_may_hold_after_departure(me, newest_cut) || !(predecessor < me) ||
         !same_queue(predecessor) || recorded.size() >= me.slots)
         return std::nullopt;
-    std::vector<EntryName> ahead;
-    for (const auto& e : recorded) {
-        if (!(e < predecessor) || !same_queue(e)) return std::nullopt;
-        ahead.push_back(e);
+    std::vector<EntryName> candidates = recorded;
+    candidates.push_back(predecessor);
+    std::vector<EntryName> entries{me};
+    for (const auto& e : candidates) {
+        if (!(e <= predecessor) || !same_queue(e)) return std::nullopt;
+        auto there = present(e);
+        if (!there) return std::nullopt;
+        if (*there) entries.push_back(e);
     }
-    ahead.push_back(predecessor);
-    return ahead;
+    std::sort(entries.begin(), entries.end());
+    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+    return plan_wait(entries, me);
 }
 
 } // namespace coordctl

@@ -5,6 +5,7 @@
 #include "core/entry_name.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +33,7 @@ struct WaitPlan {
     std::optional<EntryName> head; // the first entry ahead (a holder, for progress)
     // Slots, with at most N ahead (granted, or the first waiter): those
     // entries. A slots entry records them at its grant (see
-    // slots_ahead_after_grant).
+    // slots_plan_after_grant).
     std::vector<EntryName> slots_ahead;
 };
 
@@ -74,17 +75,21 @@ bool slots_may_hold_after_departure(const EntryName& me, std::optional<std::uint
 
 // A later slots waiter (more than N ahead at its last look) waits for its
 // predecessor's grant, and the predecessor records the entries that were
-// ahead of it then (`recorded`, fewer than N). Since that look only a
-// cut-in-line entry can have joined ahead of a normal `me`, and none has if
-// the newest cut-in-line token (nullopt: unknown) is older than mine; so the
-// entries ahead of me now are those of the predecessor and `recorded` still
-// present. Returns them (the caller drops those gone and plans on the rest
-// with plan_wait: granted, or the first waiter), or nullopt if the rule does
-// not apply: `me` cut in line or not slots, or a record that does not fit
-// (N or more names, names not before the predecessor, another mode or N).
-std::optional<std::vector<EntryName>> slots_ahead_after_grant(const EntryName& me,
-                                                              const EntryName& predecessor,
-                                                              const std::vector<EntryName>& recorded,
-                                                              std::optional<std::uint64_t> newest_cut);
+// ahead of it then (`recorded`, fewer than N). If the predecessor was still
+// marked waiting after that look (the caller checks: its list then dates
+// from after it), and no cut-in-line entry joined since I did (the newest
+// cut-in-line token, nullopt if unknown, is older than mine), nothing can
+// have joined ahead of a normal `me` since: the entries ahead of me now are
+// the predecessor and `recorded`, those still there (`present`: true,
+// false, or nullopt when that cannot be told). Returns the plan a full look
+// would make (granted, or the first waiter), or nullopt if the rule does not
+// apply: `me` cut in line or not slots, a presence unknown, or a record that
+// does not fit (N or more names, names not before the predecessor, another
+// mode or N).
+std::optional<WaitPlan>
+slots_plan_after_grant(const EntryName& me, const EntryName& predecessor,
+                       const std::vector<EntryName>& recorded,
+                       std::optional<std::uint64_t> newest_cut,
+                       const std::function<std::optional<bool>(const EntryName&)>& present);
 
 } // namespace coordctl

@@ -22,7 +22,9 @@ class LockWaiter {
   public:
     explicit LockWaiter(Loop& loop) : loop_(loop) {}
     ~LockWaiter() { stop(); }
-    // fd is duplicated; fn runs on the loop once the lock was free.
+    // fd is duplicated; fn runs on the loop once the lock was free, or 200 ms
+    // after the wait itself failed (ENOLCK, EIO: whether it is free is then
+    // unknown, and the caller must look again rather than assume it).
     void start(int fd, LockKind kind, std::function<void()> fn);
     // The same, and fn gets the file's content (up to `max` bytes; nullopt
     // if unreadable or longer) as read right after the lock was free, in the

@@ -24,7 +24,7 @@ Campaign::Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
                    std::function<void(CampaignResult)> done)
     : loop_(loop), queue_(queue), options_(options), done_(std::move(done)),
       progress_(choose_progress_style(options.quiet, options.verbose), queue.dir().path()),
-      join_retry_(loop), evicted_wait_(loop) {}
+      join_retry_(loop), evicted_wait_(loop), evicted_heartbeat_(loop) {}
 
 Campaign::~Campaign() = default;
 
@@ -105,7 +105,8 @@ void Campaign::start_hold() {
 }
 
 void Campaign::on_signal(int sig) {
-    if (!done_ || ending_) return;
+    if (!done_) return;
+    if (ending_) return leave_before_evicted(sig);
     if (hold_) return hold_->relay(sig);
     if (sig == SIGWINCH) return;
     join_retry_.stop();
@@ -116,25 +117,48 @@ void Campaign::on_signal(int sig) {
 
 void Campaign::end(CampaignResult result) {
     if (ticket_ && !evicted_gone(result)) return;
+    evicted_heartbeat_.stop();
     if (ticket_) ticket_->leave();
     auto done = std::move(done_);
     done_ = nullptr;
     if (done) done(result);
 }
 
-// Given up (-w, -n, a signal) after --cut=preempt while a command it
-// evicted still runs: the entry stays until that command is gone (at most
-// its coordctl's --kill-after), or the next waiter would run beside it.
-// Signals meanwhile change nothing.
+// Given up (-w, a signal) after --cut=preempt while a command it evicted
+// still runs: the entry stays, its heartbeat kept, until that command is
+// gone (normally within its coordctl's --kill-after; an orphaned command
+// keeps it until it exits), or the next waiter would run beside it.
 bool Campaign::evicted_gone(const CampaignResult& result) {
     const auto* evicted = ticket_->evicted_still_running();
     if (!evicted) return true;
-    if (!ending_ && !options_.quiet)
-        fmt::print(stderr, "coordctl: leaving once the evicted holder's command has stopped: {}\n",
-                   queue_.dir().path_of(evicted->entry.str()));
-    ending_ = true;
-    evicted_wait_.start(evicted->fd.get(), os::LockKind::owner, [this, result] { end(result); });
+    if (!ending_) {
+        if (!options_.quiet)
+            fmt::print(
+                stderr,
+                "coordctl: leaving once the evicted holder's command has stopped (a second signal "
+                "leaves at once): {}\n",
+                queue_.dir().path_of(evicted->entry.str()));
+        ending_ = true;
+        ending_result_ = result;
+        evicted_heartbeat_.start_repeating(Duration(ticket_->record().ttl_ms / 3),
+                                           [this] { ticket_->heartbeat(); });
+    }
+    evicted_wait_.start(evicted->fd.get(), os::LockKind::owner, [this] { end(ending_result_); });
     return false;
+}
+
+// A second signal while waiting for them: the user's call, said plainly.
+void Campaign::leave_before_evicted(int sig) {
+    if (sig == SIGWINCH) return;
+    if (const auto* evicted = ticket_->evicted_still_running())
+        fmt::print(stderr,
+                   "coordctl: leaving before the evicted holder's command has stopped; the next "
+                   "waiter may "
+                   "run beside it: {}\n",
+                   queue_.dir().path_of(evicted->entry.str()));
+    evicted_wait_.stop();
+    ticket_->forget_evicted();
+    end(ending_result_);
 }
 
 } // namespace coordctl

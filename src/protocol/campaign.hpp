@@ -55,6 +55,7 @@ class Campaign {
     void start_hold();
     void end(CampaignResult result);
     bool evicted_gone(const CampaignResult& result);
+    void leave_before_evicted(int sig);
 
     os::Loop& loop_;
     Queue& queue_;
@@ -66,8 +67,11 @@ class Campaign {
     std::optional<Waiter> waiter_;
     std::optional<Hold> hold_;
     os::Timer join_retry_; // while the join lock is held by a stopped or hostile process
-    os::LockWaiter evicted_wait_; // ending after --cut=preempt: see evicted_gone
+    // Ending after --cut=preempt while an evicted command runs: see evicted_gone.
+    os::LockWaiter evicted_wait_;
+    os::Timer evicted_heartbeat_;
     bool ending_ = false;
+    CampaignResult ending_result_;
     std::optional<std::chrono::steady_clock::time_point> join_tried_since_;
     bool said_join_lock_held_ = false;
 };

@@ -32,11 +32,12 @@ bool Ticket::still_mine() const {
     return st && os::file_id(*st) == id_;
 }
 
-void Ticket::mark_granted(const std::vector<EntryName>& slots_ahead) {
+void Ticket::mark_granted(const std::vector<EntryName>* slots_ahead) {
     // Before the mark: the successor woken by it reads them.
-    if (ahead_.width > 0 && name_.mode == Mode::slots) {
+    if (slots_ahead && ahead_.width > 0 && name_.mode == Mode::slots) {
         std::vector<std::string> names;
-        for (const auto& e : slots_ahead) names.push_back(e.str());
+        for (const auto& e : *slots_ahead)
+            names.push_back(e.str());
         auto text = format_ahead(names, ahead_.width);
         if (!text.empty()) os::write_at(fd_.get(), ahead_.offset, text);
     }
@@ -56,6 +57,9 @@ void Ticket::leave() {
     if (!fd_) return;
     // Given up or failed after --cut=preempt: callers on a loop wait for the
     // evicted commands first (Campaign); this is for error paths.
+    if (const auto* evicted = evicted_still_running())
+        fmt::print(stderr, "coordctl: leaving once the evicted holder's command has stopped: {}\n",
+                   dir_.path_of(evicted->entry.str()));
     for (auto& evicted : evicted_)
         os::await_no_owner_lock(evicted.fd.get());
     evicted_.clear();
@@ -177,7 +181,7 @@ std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request, Prepare
     // evictions: the evicted commands must be gone first (Waiter).
     if (request.look_when_joining && !ticket->evicted_any()) {
         auto plan = plan_wait(seen, ticket->name(), ticket->must_follow());
-        if (plan.granted) ticket->mark_granted(plan.slots_ahead);
+        if (plan.granted) ticket->mark_granted(&plan.slots_ahead);
         ticket->slots_ahead_ = plan.slots_ahead;
         ticket->first_plan_ = std::move(plan);
     }
@@ -319,7 +323,7 @@ std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const WakeUp* woke
     if (!lock_tokens(false)) return std::nullopt;
     auto known = woke ? plan_without_reading(ticket, *woke) : std::nullopt;
     auto plan = known ? std::move(*known) : plan_wait(entries(), ticket.name(), ticket.must_follow());
-    if (plan.granted) ticket.mark_granted(plan.slots_ahead);
+    if (plan.granted) ticket.mark_granted(&plan.slots_ahead);
     ticket.slots_ahead_ = plan.slots_ahead;
     os::unlock(token_fd());
     return plan;
@@ -330,15 +334,20 @@ std::optional<std::uint64_t> Queue::newest_cut() {
     return parse_token_file(text.value_or("")).cut;
 }
 
-// Gone for good (a dead owner's file left behind is judged by a full look).
-bool Queue::gone(const EntryName& entry) const { return !dir_.stat_entry(entry.str()) && errno == ENOENT; }
+// Whether the name is there (a dead owner's file left behind counts: it is
+// judged by a full look); nullopt if that cannot be told.
+std::optional<bool> Queue::present(const EntryName& entry) const {
+    if (dir_.stat_entry(entry.str())) return true;
+    if (errno == ENOENT) return false;
+    return std::nullopt;
+}
 
 // Under the token lock. A read of the directory costs per entry (a quarter
 // of a microsecond each on ext4), so a waiter that can decide from what it
 // knows keeps a handoff's cost the same in a queue of any length.
 std::optional<WaitPlan> Queue::plan_without_reading(const Ticket& ticket, const WakeUp& woke) {
     const auto& me = ticket.name();
-    if (woke.kind == WatchKind::grant) return slots_plan_after_grant(ticket, woke);
+    if (woke.kind == WatchKind::grant) return plan_on_predecessor_record(ticket, woke);
     WaitPlan plan;
     if (me.mode == Mode::slots) {
         if (!slots_may_hold_after_departure(me, newest_cut())) return std::nullopt;
@@ -351,14 +360,15 @@ std::optional<WaitPlan> Queue::plan_without_reading(const Ticket& ticket, const 
         auto cut = was_granted ? newest_cut() : std::nullopt; // not needed otherwise
         if (!may_hold_after_departure(me, woke.entry, was_granted, cut)) return std::nullopt;
     }
-    if (!gone(woke.entry)) return std::nullopt;
+    if (present(woke.entry) != false) return std::nullopt;
     plan.present = plan.granted = true; // the waiter checks it is still ours next
     return plan;
 }
 
 // The predecessor was granted and recorded who was ahead of it: with those
 // still present (a stat each) the plan is a full look's, without the read.
-std::optional<WaitPlan> Queue::slots_plan_after_grant(const Ticket& ticket, const WakeUp& woke) {
+std::optional<WaitPlan> Queue::plan_on_predecessor_record(const Ticket& ticket,
+                                                          const WakeUp& woke) {
     auto grant = woke.content ? parse_slots_grant(*woke.content) : std::nullopt;
     if (!grant || grant->token != woke.entry.token) return std::nullopt;
     std::vector<EntryName> recorded;
@@ -367,22 +377,19 @@ std::optional<WaitPlan> Queue::slots_plan_after_grant(const Ticket& ticket, cons
         if (!entry) return std::nullopt;
         recorded.push_back(*entry);
     }
-    const auto& me = ticket.name();
-    auto ahead = slots_ahead_after_grant(me, woke.entry, recorded, newest_cut());
-    if (!ahead) return std::nullopt;
-    std::vector<EntryName> present{me};
-    for (const auto& entry : *ahead) {
-        if (dir_.stat_entry(entry.str())) present.push_back(entry);
-        else if (errno != ENOENT) return std::nullopt;
-    }
-    std::sort(present.begin(), present.end());
-    present.erase(std::unique(present.begin(), present.end()), present.end());
-    return plan_wait(present, me);
+    return slots_plan_after_grant(ticket.name(), woke.entry, recorded, newest_cut(),
+                                  [this](const EntryName& e) { return present(e); });
 }
 
 std::optional<Record> Queue::parse_or_report(const EntryName& entry, int fd) {
-    auto text = os::read_small(fd, Record::max_size);
-    auto record = text ? parse_record(*text) : std::nullopt;
+    auto read = [fd] {
+        auto text = os::read_small(fd, Record::max_size);
+        return text ? parse_record(*text) : std::nullopt;
+    };
+    // Read twice before calling it damaged: a read can overlap the grant's
+    // write of "ahead" in place, which is not JSON until it is complete.
+    auto record = read();
+    if (!record) record = read();
     if (!record && reported_corrupt_.insert(entry.str()).second)
         fmt::print(stderr, "coordctl: warning: unreadable wait file, judged by its lock and age: {}\n",
                    dir_.path_of(entry.str()));

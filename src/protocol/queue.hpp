@@ -103,14 +103,16 @@ class Ticket {
     // waiter would run beside the evicted command.
     const Evicted* evicted_still_running();
     bool evicted_any() const { return !evicted_.empty(); }
+    void forget_evicted() { evicted_.clear(); }
 
     // The name is still there and still our file (nobody removed or replaced it).
     bool still_mine() const;
     void heartbeat() const { os::touch(fd_.get()); }
     // Drops the waiting mark and records when: we hold from now on. A slots
     // entry first records the entries ahead of it (its plan's slots_ahead),
-    // for its successor (slots_ahead_after_grant).
-    void mark_granted(const std::vector<EntryName>& slots_ahead = {});
+    // for its successor (slots_plan_after_grant); nullptr records none, and
+    // the successor reads the queue.
+    void mark_granted(const std::vector<EntryName>* slots_ahead);
     // Removes the name, then drops the locks: a successor sees the name gone first.
     void leave();
     // Drops our locks but leaves the file to its recorded owner (lock --hold).
@@ -144,7 +146,8 @@ struct EntryProbe {
 
 // What woke a waiter: the entry its plan waited for has left (a departure
 // watch) or has been granted (a grant watch); its wait file's content as
-// read once the lock was free (nullopt if unreadable, or not read).
+// read once the lock was free or its wait failed (nullopt if unreadable,
+// or not read). Either way a hint: the decision checks the directory.
 struct WakeUp {
     EntryName entry;
     WatchKind kind = WatchKind::departure;
@@ -211,9 +214,9 @@ class Queue {
     int token_fd();
     bool lock_tokens(bool exclusive);
     std::optional<WaitPlan> plan_without_reading(const Ticket& ticket, const WakeUp& woke);
-    std::optional<WaitPlan> slots_plan_after_grant(const Ticket& ticket, const WakeUp& woke);
+    std::optional<WaitPlan> plan_on_predecessor_record(const Ticket& ticket, const WakeUp& woke);
     std::optional<std::uint64_t> newest_cut();
-    bool gone(const EntryName& entry) const;
+    std::optional<bool> present(const EntryName& entry) const;
     bool still_waiting(const EntryName& entry, int fd);
     struct PreparedEntry {
         Record record;

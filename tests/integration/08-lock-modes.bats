@@ -196,30 +196,44 @@ load helpers
     [ "$(tr '\n' ' ' <"$T/log")" = "start-h preempt waiter " ]
 }
 
+# evict_stubborn_holder [CUTTER OPTIONS...]: a holder whose command ignores
+# SIGTERM (its coordctl waits 60 s before SIGKILL) is evicted by a
+# --cut=preempt cutter (pid in $cutter, stderr in $T/c.err); returns once
+# the holder's coordctl (pid in $holder) is stopping its command.
+evict_stubborn_holder() {
+    gate_make h
+    bg "$COORDCTL" lock -q --kill-after 60 "$D" -- sh -c "trap '' TERM; echo start-h >> '$T/log'; $(gate_cmd h); echo end-h >> '$T/log'" 2>"$T/h.err"
+    holder=$!
+    wait_for "the holder to start" file_has_line "$T/log" start-h
+    bg "$COORDCTL" lock --cut=preempt "$@" "$D" -- sh -c "echo c >> '$T/log'" 2>"$T/c.err"
+    cutter=$!
+    wait_for "the cutter to evict the holder" grep -q preempting "$T/c.err"
+    wait_for "the holder to stop its command" grep -q "hold lost" "$T/h.err"
+}
+
 @test "--cut=preempt that gives up leaves only once the evicted command has stopped" {
+    local how holder cutter
     for how in timeout signal; do
         : >"$T/log"
-        gate_make h
-        bg "$COORDCTL" lock -q --kill-after 60 "$D" -- sh -c "trap '' TERM; echo start-h >> '$T/log'; $(gate_cmd h); echo end-h >> '$T/log'" 2>"$T/h.err"
-        local holder=$!
-        wait_for "the holder to start ($how)" file_has_line "$T/log" start-h
-        bg "$COORDCTL" lock -q "$D" -- sh -c "echo w >> '$T/log'"
-        wait_for "the waiter to queue ($how)" has_wait_files 2
-        local limit=()
-        [[ $how == timeout ]] && limit=(-w 1)
-        bg "$COORDCTL" lock --cut=preempt "${limit[@]}" "$D" -- sh -c "echo c >> '$T/log'" 2>"$T/c.err"
-        local cutter=$!
-        wait_for "the cutter to evict the holder ($how)" grep -q preempting "$T/c.err"
-        [[ $how == signal ]] && kill -TERM "$cutter"
-        wait_for "the cutter to give up and wait for the evicted command ($how)" \
-            grep -q "leaving once the evicted holder's command has stopped" "$T/c.err"
-        wait_for "the holder to stop its command ($how)" grep -q "hold lost" "$T/h.err"
+        if [[ $how == timeout ]]; then
+            evict_stubborn_holder -w 1
+            wait_for "the cutter to time out" grep -q "timed out" "$T/c.err"
+        else
+            evict_stubborn_holder
+            kill -TERM "$cutter"
+            wait_for "the cutter to take the signal" eval 'grep -q "leaving once" "$T/c.err" || process_gone "$cutter"'
+        fi
+        # The evicted command still runs: nobody may hold, the cutter's entry stays.
         run "$COORDCTL" lock -n "$D" -- true
         [ "$status" -eq 75 ]
+        kill -0 "$cutter"
+        bg "$COORDCTL" lock -q "$D" -- sh -c "echo w >> '$T/log'"
+        wait_for "the waiter to queue ($how)" has_wait_files 2
         refute file_has_line "$T/log" w
         gate_open h
         wait_status "$cutter"
         if [[ $how == timeout ]]; then [ "$status" -eq 75 ]; else [ "$status" -eq 143 ]; fi
+        grep -q "leaving once the evicted holder's command has stopped" "$T/c.err"
         wait_status "$holder"
         [ "$status" -eq 79 ]
         wait_for "the waiter to run ($how)" file_has_line "$T/log" w
@@ -227,6 +241,22 @@ load helpers
         wait_for "the queue to empty ($how)" has_wait_files 0
         rm -f "$T/gate-h"
     done
+}
+
+@test "--cut=preempt waiting to leave: a second signal leaves at once, and says what that risks" {
+    local holder cutter
+    evict_stubborn_holder
+    kill -TERM "$cutter"
+    wait_for "the cutter to wait for the evicted command" grep -q "leaving once" "$T/c.err"
+    kill -TERM "$cutter"
+    wait_status "$cutter"
+    [ "$status" -eq 143 ]
+    grep -q "leaving before the evicted holder's command has stopped; the next waiter may run beside it" "$T/c.err"
+    has_wait_files 0
+    kill -0 "$holder" # still stopping its command
+    gate_open h
+    wait_status "$holder"
+    [ "$status" -eq 79 ]
 }
 
 @test "--cut and --cut=preempt take no other value" {

@@ -451,29 +451,54 @@ TEST_CASE("slots_may_hold_after_departure never grants what a full look would no
     CHECK(caught > 100);     // and the cut line was needed in some histories
 }
 
-TEST_CASE("slots_ahead_after_grant: the predecessor and what it recorded, or nothing") {
-    using coordctl::slots_ahead_after_grant;
+TEST_CASE("slots_plan_after_grant: on the predecessor and what it recorded, still there") {
+    using coordctl::slots_plan_after_grant;
     using V = std::vector<EntryName>;
-    auto got = slots_ahead_after_grant(k(9, 3), k(7, 3), V{k(2, 3), k(5, 3)}, 1);
-    REQUIRE(got.has_value());
-    CHECK(*got == V{k(2, 3), k(5, 3), k(7, 3)});
-    CHECK(slots_ahead_after_grant(k(9, 3), k(7, 3), V{}, 0) == V{k(7, 3)});
-    CHECK(slots_ahead_after_grant(k(9, 3), k(7, 3), V{k(8, 3, Priority::cut)}, 8).has_value());
-    CHECK_FALSE(slots_ahead_after_grant(k(9, 3), k(7, 3), V{}, 10));           // a cut entry joined after me
-    CHECK_FALSE(slots_ahead_after_grant(k(9, 3), k(7, 3), V{}, std::nullopt)); // unknown cut mark
-    CHECK_FALSE(slots_ahead_after_grant(k(9, 3, Priority::cut), k(7, 3), V{}, 0));
-    CHECK_FALSE(slots_ahead_after_grant(k(9, 3), k(7, 3), V{k(1, 3), k(2, 3), k(5, 3)}, 0)); // N names
-    CHECK_FALSE(slots_ahead_after_grant(k(9, 3), k(7, 3), V{k(8, 3)}, 0));    // not before it
-    CHECK_FALSE(slots_ahead_after_grant(k(9, 3), k(7, 3), V{k(2, 4)}, 0));    // another N
-    CHECK_FALSE(slots_ahead_after_grant(k(9, 3), k(7, 4), V{}, 0));
-    CHECK_FALSE(slots_ahead_after_grant(k(9, 3), k(10, 3), V{}, 0)); // not ahead of me
-    CHECK_FALSE(slots_ahead_after_grant(x(9), x(7), V{}, 0));
+    std::vector<EntryName> there;
+    std::optional<bool> unknown_for_5 = std::nullopt;
+    auto present = [&](const EntryName& e) -> std::optional<bool> {
+        if (e == k(5, 3) && !unknown_for_5) return std::nullopt;
+        return std::find(there.begin(), there.end(), e) != there.end();
+    };
+    unknown_for_5 = true;
+    there = {k(2, 3), k(5, 3), k(7, 3)}; // N ahead: the first waiter, watching all three
+    auto plan = slots_plan_after_grant(k(9, 3), k(7, 3), V{k(2, 3), k(5, 3)}, 1, present);
+    REQUIRE(plan.has_value());
+    CHECK_FALSE(plan->granted);
+    CHECK(plan->ahead == 3);
+    CHECK(plan->slots_ahead == V{k(2, 3), k(5, 3), k(7, 3)});
+    CHECK(plan->watch.size() == 3);
+    there = {k(5, 3), k(7, 3)}; // one of them gone: granted
+    plan = slots_plan_after_grant(k(9, 3), k(7, 3), V{k(2, 3), k(5, 3)}, 1, present);
+    REQUIRE(plan.has_value());
+    CHECK(plan->granted);
+    CHECK(plan->slots_ahead == V{k(5, 3), k(7, 3)});
+    there = {};
+    CHECK(slots_plan_after_grant(k(9, 3), k(7, 3), V{}, 0, present)->granted);
+    there = {k(7, 3), k(8, 3, Priority::cut)};
+    CHECK(slots_plan_after_grant(k(9, 3), k(7, 3), V{k(8, 3, Priority::cut)}, 8, present)
+              .has_value());
+    unknown_for_5 = std::nullopt;
+    CHECK_FALSE(
+        slots_plan_after_grant(k(9, 3), k(7, 3), V{k(5, 3)}, 0, present)); // presence unknown
+    CHECK_FALSE(
+        slots_plan_after_grant(k(9, 3), k(7, 3), V{}, 10, present)); // a cut entry joined after me
+    CHECK_FALSE(
+        slots_plan_after_grant(k(9, 3), k(7, 3), V{}, std::nullopt, present)); // unknown cut mark
+    CHECK_FALSE(slots_plan_after_grant(k(9, 3, Priority::cut), k(7, 3), V{}, 0, present));
+    CHECK_FALSE(slots_plan_after_grant(k(9, 3), k(7, 3), V{k(1, 3), k(2, 3), k(4, 3)}, 0,
+                                       present));                                  // N names
+    CHECK_FALSE(slots_plan_after_grant(k(9, 3), k(7, 3), V{k(8, 3)}, 0, present)); // not before it
+    CHECK_FALSE(slots_plan_after_grant(k(9, 3), k(7, 3), V{k(2, 4)}, 0, present)); // another N
+    CHECK_FALSE(slots_plan_after_grant(k(9, 3), k(7, 4), V{}, 0, present));
+    CHECK_FALSE(slots_plan_after_grant(k(9, 3), k(10, 3), V{}, 0, present)); // not ahead of me
+    CHECK_FALSE(slots_plan_after_grant(x(9), x(7), V{}, 0, present));
 }
 
-// The reasoning behind slots_ahead_after_grant, checked against plan_wait on
+// The reasoning behind slots_plan_after_grant, checked against plan_wait on
 // random histories: the plan on the predecessor's record (entries still
 // present) is exactly a full look's.
-TEST_CASE("slots_ahead_after_grant plans as a full look would") {
+TEST_CASE("slots_plan_after_grant plans as a full look would") {
     std::uint64_t state = 4242;
     auto next = [&state](std::uint64_t n) {
         state = state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -525,14 +550,12 @@ TEST_CASE("slots_ahead_after_grant plans as a full look would") {
         for (auto steps = next(4); steps > 0; --steps)
             step(true);
         auto full = plan_wait(entries, me);
-        auto on_record = [&](std::optional<std::uint64_t> cut) -> std::optional<coordctl::WaitPlan> {
-            auto ahead = coordctl::slots_ahead_after_grant(me, predecessor, at_grant.slots_ahead, cut);
-            if (!ahead) return std::nullopt;
-            std::vector<EntryName> present{me};
-            for (const auto& e : *ahead)
-                if (std::binary_search(entries.begin(), entries.end(), e)) present.push_back(e);
-            std::sort(present.begin(), present.end());
-            return plan_wait(present, me);
+        auto on_record = [&](std::optional<std::uint64_t> cut) {
+            return coordctl::slots_plan_after_grant(me, predecessor, at_grant.slots_ahead, cut,
+                                                    [&](const EntryName& e) -> std::optional<bool> {
+                                                        return std::binary_search(entries.begin(),
+                                                                                  entries.end(), e);
+                                                    });
         };
         auto same = [&full](const coordctl::WaitPlan& p) {
             return p.granted == full.granted && p.watch == full.watch && p.slots_ahead == full.slots_ahead &&
