@@ -133,11 +133,10 @@ bool Campaign::evicted_gone(const CampaignResult& result) {
     if (!evicted) return true;
     if (!ending_) {
         if (!options_.quiet)
-            fmt::print(
-                stderr,
-                "coordctl: leaving once the evicted holder's command has stopped (a second signal "
-                "leaves at once): {}\n",
-                queue_.dir().path_of(evicted->entry.str()));
+            fmt::print(stderr,
+                       "coordctl: leaving once the evicted holder's command has stopped "
+                       "(a second signal leaves at once): {}\n",
+                       queue_.dir().path_of(evicted->entry.str()));
         ending_ = true;
         ending_result_ = result;
         evicted_heartbeat_.start_repeating(Duration(ticket_->record().ttl_ms / 3),
@@ -152,9 +151,8 @@ void Campaign::leave_before_evicted(int sig) {
     if (sig == SIGWINCH) return;
     if (const auto* evicted = ticket_->evicted_still_running())
         fmt::print(stderr,
-                   "coordctl: leaving before the evicted holder's command has stopped; the next "
-                   "waiter may "
-                   "run beside it: {}\n",
+                   "coordctl: leaving before the evicted holder's command has stopped; "
+                   "the next waiter may run beside it: {}\n",
                    queue_.dir().path_of(evicted->entry.str()));
     evicted_wait_.stop();
     ticket_->forget_evicted();

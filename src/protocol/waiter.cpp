@@ -139,13 +139,12 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
         }
         // Waiting for a grant of an entry already granted is waiting for it to go.
         bool grant = watch.kind == WatchKind::grant && probe.waiting;
-        // Its mark tested held now, not taken for held from its record (see
-        // still_waiting): the list it records at its grant then dates from
-        // after my look.
-        bool marked = grant && os::marked_waiting(probe.fd.get()) == true;
-        if (marked && !options_.poll && slots_departure_may_decide(ticket_.name())) {
-            // What it records at its grant may be enough to decide without
-            // reading the queue again (slots_plan_after_grant).
+        // What it records at its grant may be enough to decide without
+        // reading the queue again (slots_plan_after_grant), if its mark is
+        // tested held now, not taken for held from its record (see
+        // still_waiting): the list then dates from after my look.
+        if (grant && !options_.poll && slots_departure_may_decide(ticket_.name()) &&
+            os::marked_waiting(probe.fd.get()) == true) {
             w.lock.start_reading(probe.fd.get(), os::LockKind::waiting, Record::max_size,
                                  [this, entry = watch.entry](std::optional<std::string> content) {
                                      woke_ = WakeUp{entry, WatchKind::grant, std::move(content)};
