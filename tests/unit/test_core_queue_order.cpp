@@ -376,34 +376,62 @@ TEST_CASE("slots_may_hold_after_departure: a normal slots entry, with no cut-in-
     CHECK_FALSE(slots_may_hold_after_departure(x(5), 0)); // exclusive: may_hold_after_departure
 }
 
+// Random histories of a slots queue, for the rules' tests against
+// plan_wait: entries join (one in 8 cut in line) and leave, tokens in
+// joining order.
+struct SlotsHistory {
+    explicit SlotsHistory(std::uint64_t seed) : state(seed) {}
+    std::uint64_t next(std::uint64_t n) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (state >> 33) % n;
+    }
+    void start() {
+        n_slots = static_cast<std::uint32_t>(1 + next(4));
+        entries.clear();
+        high = newest_cut = 0;
+    }
+    void join() {
+        bool cut = next(8) == 0;
+        auto e = k(++high, n_slots, cut ? Priority::cut : Priority::normal);
+        if (cut) newest_cut = e.token;
+        insert(e);
+    }
+    EntryName join_normal() {
+        auto e = k(++high, n_slots);
+        insert(e);
+        return e;
+    }
+    void insert(const EntryName& e) {
+        entries.insert(std::upper_bound(entries.begin(), entries.end(), e), e);
+    }
+    void erase(const EntryName& e) {
+        entries.erase(std::remove(entries.begin(), entries.end(), e), entries.end());
+    }
+
+    std::uint64_t state;
+    std::uint32_t n_slots = 0;
+    std::vector<EntryName> entries;
+    std::uint64_t high = 0, newest_cut = 0;
+};
+
 // The reasoning behind slots_may_hold_after_departure, checked against
 // plan_wait on random histories: whenever it says yes, a full look grants too.
 TEST_CASE("slots_may_hold_after_departure never grants what a full look would not") {
-    std::uint64_t state = 67890;
-    auto next = [&state](std::uint64_t n) {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return (state >> 33) % n;
-    };
+    SlotsHistory h(67890);
+    auto next = [&h](std::uint64_t n) { return h.next(n); };
     int shortcuts = 0, caught = 0;
     for (int round = 0; round < 20000; ++round) {
-        auto n_slots = static_cast<std::uint32_t>(1 + next(4));
-        std::vector<EntryName> entries;
-        std::uint64_t high = 0, newest_cut = 0;
-        auto join = [&] {
-            bool cut = next(8) == 0;
-            auto e = k(++high, n_slots, cut ? Priority::cut : Priority::normal);
-            if (cut) newest_cut = e.token;
-            entries.insert(std::upper_bound(entries.begin(), entries.end(), e), e);
-        };
-        auto erase = [&entries](const EntryName& e) {
-            entries.erase(std::remove(entries.begin(), entries.end(), e), entries.end());
-        };
+        h.start();
+        const auto n_slots = h.n_slots;
+        auto& entries = h.entries;
+        const auto& newest_cut = h.newest_cut;
+        auto join = [&h] { h.join(); };
+        auto erase = [&h](const EntryName& e) { h.erase(e); };
         auto n = 1 + next(10);
         for (std::uint64_t i = 0; i < n; ++i)
             join();
         // Me: a normal entry joining now.
-        auto me = k(++high, n_slots);
-        entries.insert(std::upper_bound(entries.begin(), entries.end(), me), me);
+        auto me = h.join_normal();
         // Joins and departures of others, each followed by my look, until I am the first waiter.
         auto plan = plan_wait(entries, me);
         for (int steps = 0; !plan.granted && plan.ahead != n_slots && steps < 20; ++steps) {
@@ -499,31 +527,21 @@ TEST_CASE("slots_plan_after_grant: on the predecessor and what it recorded, stil
 // random histories: the plan on the predecessor's record (entries still
 // present) is exactly a full look's.
 TEST_CASE("slots_plan_after_grant plans as a full look would") {
-    std::uint64_t state = 4242;
-    auto next = [&state](std::uint64_t n) {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return (state >> 33) % n;
-    };
+    SlotsHistory h(4242);
+    auto next = [&h](std::uint64_t n) { return h.next(n); };
     int shortcuts = 0, first_waiter = 0, caught = 0;
     for (int round = 0; round < 20000; ++round) {
-        auto n_slots = static_cast<std::uint32_t>(1 + next(4));
-        std::vector<EntryName> entries;
-        std::uint64_t high = 0, newest_cut = 0;
-        auto join = [&] {
-            bool cut = next(8) == 0;
-            auto e = k(++high, n_slots, cut ? Priority::cut : Priority::normal);
-            if (cut) newest_cut = e.token;
-            entries.insert(std::upper_bound(entries.begin(), entries.end(), e), e);
-        };
-        auto erase = [&entries](const EntryName& e) {
-            entries.erase(std::remove(entries.begin(), entries.end(), e), entries.end());
-        };
+        h.start();
+        const auto n_slots = h.n_slots;
+        auto& entries = h.entries;
+        const auto& newest_cut = h.newest_cut;
+        auto join = [&h] { h.join(); };
+        auto erase = [&h](const EntryName& e) { h.erase(e); };
         auto n = n_slots + 1 + next(6);
         for (std::uint64_t i = 0; i < n; ++i)
             join();
         // Me: a normal entry joining now, a later waiter.
-        auto me = k(++high, n_slots);
-        entries.insert(std::upper_bound(entries.begin(), entries.end(), me), me);
+        auto me = h.join_normal();
         auto plan = plan_wait(entries, me);
         if (plan.watch.size() != 1 || plan.watch.front().kind != coordctl::WatchKind::grant) continue;
         auto predecessor = plan.watch.front().entry;
