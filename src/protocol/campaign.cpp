@@ -131,11 +131,16 @@ void Campaign::end(CampaignResult result) {
 bool Campaign::evicted_gone(const CampaignResult& result) {
     const auto* evicted = ticket_->evicted_still_running();
     if (!evicted) return true;
+    if (!ticket_->still_mine()) { // lost: no entry left to keep
+        ticket_->forget_evicted();
+        return true;
+    }
     if (!ending_) {
         if (!options_.quiet)
             fmt::print(stderr,
                        "coordctl: leaving once the evicted holder's command has stopped "
-                       "(a second signal leaves at once): {}\n",
+                       "({} leaves at once): {}\n",
+                       result.fatal_signal ? "a second signal" : "a signal",
                        queue_.dir().path_of(evicted->entry.str()));
         ending_ = true;
         ending_result_ = result;
@@ -146,7 +151,8 @@ bool Campaign::evicted_gone(const CampaignResult& result) {
     return false;
 }
 
-// A second signal while waiting for them: the user's call, said plainly.
+// A signal while waiting for them: the user's call, said plainly; the exit
+// is this signal's.
 void Campaign::leave_before_evicted(int sig) {
     if (sig == SIGWINCH) return;
     if (const auto* evicted = ticket_->evicted_still_running())
@@ -156,7 +162,7 @@ void Campaign::leave_before_evicted(int sig) {
                    queue_.dir().path_of(evicted->entry.str()));
     evicted_wait_.stop();
     ticket_->forget_evicted();
-    end(ending_result_);
+    end({exit_code::signal_base + sig, sig, false});
 }
 
 } // namespace coordctl

@@ -43,7 +43,8 @@ class Campaign {
              std::function<void(CampaignResult)> done);
     ~Campaign();
     void start();
-    // While waiting, a signal (but SIGWINCH) cancels; while held it is forwarded.
+    // While waiting, a signal (but SIGWINCH) cancels; while held it is
+    // forwarded; while waiting to leave after --cut=preempt, it leaves at once.
     void on_signal(int sig);
 
   private:

@@ -233,7 +233,8 @@ evict_stubborn_holder() {
         gate_open h
         wait_status "$cutter"
         if [[ $how == timeout ]]; then [ "$status" -eq 75 ]; else [ "$status" -eq 143 ]; fi
-        grep -q "leaving once the evicted holder's command has stopped" "$T/c.err"
+        if [[ $how == timeout ]]; then local first="a signal"; else local first="a second signal"; fi
+        grep -q "leaving once the evicted holder's command has stopped ($first leaves at once)" "$T/c.err"
         wait_status "$holder"
         [ "$status" -eq 79 ]
         wait_for "the waiter to run ($how)" file_has_line "$T/log" w
@@ -243,14 +244,19 @@ evict_stubborn_holder() {
     done
 }
 
-@test "--cut=preempt waiting to leave: a second signal leaves at once, and says what that risks" {
-    local holder cutter
-    evict_stubborn_holder
+@test "--cut=preempt waiting to leave: keeps its heartbeat; a second signal leaves at once, as that signal, and says what that risks" {
+    local holder cutter entry
+    evict_stubborn_holder --ttl 300ms
     kill -TERM "$cutter"
-    wait_for "the cutter to wait for the evicted command" grep -q "leaving once" "$T/c.err"
-    kill -TERM "$cutter"
+    wait_for "the cutter to wait for the evicted command" grep -q "leaving once.*(a second signal leaves at once)" "$T/c.err"
+    entry=$(ls "$D" | grep '^0-')
+    local before
+    before=$(stat -c %.3Y "$D/$entry")
+    wait_for "the cutter's heartbeat (every 100 ms) to touch its wait file" \
+        eval '[[ $(stat -c %.3Y "$D/$entry") != "$before" ]]'
+    kill -HUP "$cutter"
     wait_status "$cutter"
-    [ "$status" -eq 143 ]
+    [ "$status" -eq 129 ]
     grep -q "leaving before the evicted holder's command has stopped; the next waiter may run beside it" "$T/c.err"
     has_wait_files 0
     kill -0 "$holder" # still stopping its command
