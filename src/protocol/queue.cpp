@@ -47,6 +47,11 @@ void Ticket::mark_granted(const std::vector<EntryName>* slots_ahead) {
     if (held_.width > 0) os::write_at(fd_.get(), held_.offset, slot_text(record_.held_ms, held_.width));
 }
 
+void Ticket::take_plan(const WaitPlan& plan) {
+    if (plan.granted) mark_granted(&plan.slots_ahead);
+    slots_ahead_ = plan.slots_ahead;
+}
+
 const Evicted* Ticket::evicted_still_running() {
     while (!evicted_.empty() && os::try_lock_exclusive(evicted_.back().fd.get()))
         evicted_.pop_back();
@@ -181,8 +186,7 @@ std::unique_ptr<Ticket> Queue::join_and_plan(const JoinRequest& request, Prepare
     // evictions: the evicted commands must be gone first (Waiter).
     if (request.look_when_joining && !ticket->evicted_any()) {
         auto plan = plan_wait(seen, ticket->name(), ticket->must_follow());
-        if (plan.granted) ticket->mark_granted(&plan.slots_ahead);
-        ticket->slots_ahead_ = plan.slots_ahead;
+        ticket->take_plan(plan);
         ticket->first_plan_ = std::move(plan);
     }
     return ticket;
@@ -323,8 +327,7 @@ std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const WakeUp* woke
     if (!lock_tokens(false)) return std::nullopt;
     auto known = woke ? plan_without_reading(ticket, *woke) : std::nullopt;
     auto plan = known ? std::move(*known) : plan_wait(entries(), ticket.name(), ticket.must_follow());
-    if (plan.granted) ticket.mark_granted(&plan.slots_ahead);
-    ticket.slots_ahead_ = plan.slots_ahead;
+    ticket.take_plan(plan);
     os::unlock(token_fd());
     return plan;
 }

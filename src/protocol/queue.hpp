@@ -113,6 +113,9 @@ class Ticket {
     // for its successor (slots_plan_after_grant); nullptr records none, and
     // the successor reads the queue.
     void mark_granted(const std::vector<EntryName>* slots_ahead);
+    // Takes a look's outcome: marked granted if the plan says so, and its
+    // slots_ahead kept for a grant decided without a read.
+    void take_plan(const WaitPlan& plan);
     // Removes the name, then drops the locks: a successor sees the name gone first.
     void leave();
     // Drops our locks but leaves the file to its recorded owner (lock --hold).

@@ -121,20 +121,13 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
         if (departure && slots_departure_may_decide(ticket_.name())) {
             // One of the N ahead gone may be enough to hold without reading
             // the queue again (slots_may_hold_after_departure).
-            w.lock.start(probe.fd.get(), os::LockKind::owner, [this, entry = watch.entry] {
-                woke_ = WakeUp{entry, WatchKind::departure, std::nullopt};
-                evaluate_soon();
-            });
+            arm_deciding(w, probe.fd.get(), watch, false);
             break;
         }
         if (departure && departure_may_decide(ticket_.name(), watch.entry)) {
             // Its content once it is gone tells whether it was granted: often
             // enough to hold without reading the queue again.
-            w.lock.start_reading(probe.fd.get(), os::LockKind::owner, Record::max_size,
-                                 [this, entry = watch.entry](std::optional<std::string> content) {
-                                     woke_ = WakeUp{entry, WatchKind::departure, std::move(content)};
-                                     evaluate_soon();
-                                 });
+            arm_deciding(w, probe.fd.get(), watch, true);
             break;
         }
         // Waiting for a grant of an entry already granted is waiting for it to go.
@@ -145,11 +138,7 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
         // still_waiting): the list then dates from after my look.
         if (grant && !options_.poll && slots_departure_may_decide(ticket_.name()) &&
             os::marked_waiting(probe.fd.get()) == true) {
-            w.lock.start_reading(probe.fd.get(), os::LockKind::waiting, Record::max_size,
-                                 [this, entry = watch.entry](std::optional<std::string> content) {
-                                     woke_ = WakeUp{entry, WatchKind::grant, std::move(content)};
-                                     evaluate_soon();
-                                 });
+            arm_deciding(w, probe.fd.get(), watch, true);
             break;
         }
         arm_lock(w, probe.fd.get(), grant ? os::LockKind::waiting : os::LockKind::owner, watch.entry);
@@ -167,6 +156,18 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
     }
     // The watches were set after the probe: if it went in between, look again now.
     return queue_.dir().stat_entry(watch.entry.str()) ? Armed::waiting : Armed::look_again;
+}
+
+// Waits on the watched entry's owner lock (a departure) or waiting mark (a
+// grant); what happened, with the file's content as read then if `read`,
+// goes to the next look (woke_), which may decide from it without a read.
+void Waiter::arm_deciding(EntryWait& wait, int fd, const Watch& watch, bool read) {
+    auto kind = watch.kind == WatchKind::grant ? os::LockKind::waiting : os::LockKind::owner;
+    wait.lock.start_reading(fd, kind, read ? Record::max_size : 0,
+                            [this, watch](std::optional<std::string> content) {
+                                woke_ = WakeUp{watch.entry, watch.kind, std::move(content)};
+                                evaluate_soon();
+                            });
 }
 
 void Waiter::arm_lock(EntryWait& wait, int fd, os::LockKind kind, const EntryName& entry) {

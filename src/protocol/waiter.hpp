@@ -47,6 +47,7 @@ class Waiter {
     void finish(WaitOutcome outcome);
     bool wait_for_evicted();
     Armed arm(const Watch& watch);
+    void arm_deciding(EntryWait& wait, int fd, const Watch& watch, bool read);
     void arm_lock(EntryWait& wait, int fd, os::LockKind kind, const EntryName& entry);
     void arm_file(EntryWait& wait, const EntryName& entry);
     bool nonblocking() const { return options_.timeout && options_.timeout->count() == 0; }
