@@ -64,6 +64,7 @@ void Waiter::evaluate_soon() {
 void Waiter::evaluate() {
     if (finished_) return;
     waits_.clear();
+    looked_again_for_grant_of_.reset();
     while (true) {
         if (wait_for_evicted()) return;
         auto woke = std::exchange(woke_, std::nullopt);
@@ -111,6 +112,15 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
         queue_.remove_stale(watch.entry, probe, verdict.reason);
         return Armed::look_again;
     }
+    // Granted since my look: the plan is out of date (a slot it did not see
+    // free may be mine now), so look again. Once per entry: a plan that still
+    // waits for the grant of an entry already granted (slots entries cut in
+    // line ahead of us both) waits for it to go instead.
+    if (watch.kind == WatchKind::grant && !probe.waiting &&
+        looked_again_for_grant_of_ != watch.entry) {
+        looked_again_for_grant_of_ = watch.entry;
+        return Armed::look_again;
+    }
     if (nonblocking()) return Armed::waiting; // alive: not acquired, nothing to arm
     auto wait = std::make_unique<EntryWait>(loop_);
     auto& w = *wait;
@@ -130,7 +140,7 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
             arm_deciding(w, probe.fd.get(), watch, true);
             break;
         }
-        // Waiting for a grant of an entry already granted is waiting for it to go.
+        // Waiting for a grant of an entry already granted (above) is waiting for it to go.
         bool grant = watch.kind == WatchKind::grant && probe.waiting;
         // What it records at its grant may be enough to decide without
         // reading the queue again (slots_plan_after_grant), if its mark is

@@ -74,6 +74,50 @@ load helpers
     gate_open c
 }
 
+# The race between a later waiter's look and its wait: strace holds d for
+# 3 s in the release of the token lock after its join's look (its 4th
+# flock(2)), and c, the entry d saw as its predecessor, is granted meanwhile.
+# d must then wait for the two holders it now has ahead (b, c), not for c to go.
+@test "--slots: a waiter whose predecessor is granted between its look and its wait looks again" {
+    hold_gate a --slots 2
+    hold_gate b --slots 2
+    gate_make c
+    bg "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo start-c >> '$T/log'; $(gate_cmd c)"
+    wait_for "c to queue" has_wait_files 3
+    bg env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -qq -e inject=flock:delay_exit=3000000:when=4 -o "$T/d.strace" \
+        "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo d >> '$T/log'"
+    wait_for "d to be held in its token lock's release" grep -qs 'flock(.*LOCK_UN.*DELAYED' "$T/d.strace"
+    gate_open a # c is granted
+    wait_for "c to run" file_has_line "$T/log" start-c
+    # Else the race was not provoked: d armed its wait after c's grant.
+    [[ $(tail -n 1 "$T/d.strace") == *LOCK_UN*DELAYED* ]]
+    gate_open b # b's slot is free while c holds
+    wait_for "d to run while c holds" file_has_line "$T/log" d
+    gate_open c
+}
+
+# The other side of that rule: behind a cut entry x, which must follow both
+# holders, "later" has three ahead and its plan waits for the grant of b,
+# granted long ago. It looks again once, then waits for b to go (no loop).
+@test "--slots: a waiter whose predecessor is a holder behind a cut entry waits for it, without spinning" {
+    hold_gate a --slots 2
+    hold_gate b --slots 2
+    bg "$COORDCTL" lock -q --cut --slots 2 "$D" -- sh -c "echo x >> '$T/log'"
+    wait_for "x to queue" has_wait_files 3
+    traced_lock later --slots 2
+    local traced=$!
+    wait_for "the later waiter to queue" has_wait_files 4
+    wait_for "the later waiter to wait in its event loop" eval 'in_event_loop "$(pgrep -P '"$traced"')"'
+    [ "$(directory_reads later)" -eq 2 ] # its join's look, and once more
+    gate_open b
+    wait_for "x to run" file_has_line "$T/log" x
+    gate_open a
+    wait_status "$traced"
+    [ "$status" -eq 0 ]
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-a start-b end-b x end-a later " ]
+}
+
 # As for an exclusive waiter (02-lock-queue.bats): the first slots waiter
 # decides from the departure of one of the N ahead, unless an entry cut in
 # line since it joined.
