@@ -9,7 +9,7 @@
 // (what a linker's writes, or paging in a file through exec after the
 // cache dropped it, can leave) runs measurably slower on some hosts than
 // the same bytes cached in large folios (what a copy written in big chunks,
-// as cp, install and meson install make, leaves): see README, Performance.
+// as cp, install and meson install make, leaves): see doc/performance.md.
 // Only pages already cached are looked at (mincore), but mapping one may
 // start readahead of the next ones and so change a later look: scripts/bench
 // looks once, after all rows. LARGE counts the pages whose frame could be looked
