@@ -33,8 +33,9 @@ bool Ticket::still_mine() const {
 }
 
 void Ticket::mark_granted(const std::vector<EntryName>* slots_ahead) {
-    // Before the mark: the successor woken by it reads them.
-    if (slots_ahead && ahead_.width > 0 && name_.mode == Mode::slots) {
+    // Before the mark: the successor woken by it reads them (only a slots
+    // record has room for them).
+    if (slots_ahead && ahead_.width > 0) {
         std::vector<std::string> names;
         for (const auto& e : *slots_ahead)
             names.push_back(e.str());
