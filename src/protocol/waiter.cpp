@@ -64,7 +64,6 @@ void Waiter::evaluate_soon() {
 void Waiter::evaluate() {
     if (finished_) return;
     waits_.clear();
-    looked_again_for_grant_of_.reset();
     while (true) {
         if (wait_for_evicted()) return;
         auto woke = std::exchange(woke_, std::nullopt);
@@ -112,10 +111,11 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
         queue_.remove_stale(watch.entry, probe, verdict.reason);
         return Armed::look_again;
     }
-    // Granted since my look: the plan is out of date (a slot it did not see
-    // free may be mine now), so look again. Once per entry: a plan that still
-    // waits for the grant of an entry already granted (slots entries cut in
-    // line ahead of us both) waits for it to go instead.
+    // Found granted (typically since my look): the plan is out of date (a
+    // slot it did not see free may be mine now), so look again. Once per
+    // entry (a grant is for good): a plan that still waits for the grant of
+    // an entry already granted (slots entries cut in line ahead of us both)
+    // waits for it to go instead.
     if (watch.kind == WatchKind::grant && !probe.waiting &&
         looked_again_for_grant_of_ != watch.entry) {
         looked_again_for_grant_of_ = watch.entry;

@@ -64,7 +64,7 @@ class Waiter {
     std::vector<std::unique_ptr<EntryWait>> waits_;
     // What the last plan waited for happened (for the next look only).
     std::optional<WakeUp> woke_;
-    // Found granted when its grant was to be watched (in this evaluation).
+    // Found granted when its grant was to be watched.
     std::optional<EntryName> looked_again_for_grant_of_;
     os::Timer soon_;
     os::Timer deadline_;

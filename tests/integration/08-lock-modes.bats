@@ -103,7 +103,8 @@ load helpers
 @test "--slots: a waiter whose predecessor is a holder behind a cut entry waits for it, without spinning" {
     hold_gate a --slots 2
     hold_gate b --slots 2
-    bg "$COORDCTL" lock -q --cut --slots 2 "$D" -- sh -c "echo x >> '$T/log'"
+    gate_make x
+    bg "$COORDCTL" lock -q --cut --slots 2 "$D" -- sh -c "echo start-x >> '$T/log'; $(gate_cmd x)"
     wait_for "x to queue" has_wait_files 3
     traced_lock later --slots 2
     local traced=$!
@@ -111,11 +112,13 @@ load helpers
     wait_for "the later waiter to wait in its event loop" eval 'in_event_loop "$(pgrep -P '"$traced"')"'
     [ "$(directory_reads later)" -eq 2 ] # its join's look, and once more
     gate_open b
-    wait_for "x to run" file_has_line "$T/log" x
+    wait_for "x to run" file_has_line "$T/log" start-x
+    refute file_has_line "$T/log" later
     gate_open a
     wait_status "$traced"
     [ "$status" -eq 0 ]
-    [ "$(tr '\n' ' ' <"$T/log")" = "start-a start-b end-b x end-a later " ]
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-a start-b end-b start-x end-a later " ]
+    gate_open x
 }
 
 # As for an exclusive waiter (02-lock-queue.bats): the first slots waiter
