@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
@@ -74,22 +75,37 @@ int run_cli(int argc, char** argv) {
     for (std::size_t i = 0; i < subcommand_count; ++i) known = known || invoked == subcommands[i].name;
     if (!known && !invoked.empty() && invoked[0] != '-')
         throw UsageError(fmt::format("unknown subcommand '{}'", invoked), "");
+    // The words before the first "--" (after the subcommand's name).
+    int head = 2;
+    while (head < argc && std::string_view(argv[head]) != "--")
+        ++head;
+    head = std::min(head, argc);
+    std::vector<std::string>* command = nullptr;
     for (std::size_t i = 0; i < subcommand_count; ++i) {
         if (known && invoked != subcommands[i].name) continue;
         subs[i] = app.add_subcommand(subcommands[i].name, subcommands[i].description);
         if (invoked != subcommands[i].name) continue;
         // And of its options, those the command line can name.
-        OptionWords words(std::vector<std::string_view>(argv + 2, argv + argc));
+        OptionWords words(std::vector<std::string_view>(argv + 2, argv + head));
         Options options(*subs[i], words.help() ? nullptr : &words);
         subcommands[i].add(options, runs[i]);
+        command = options.command_slot();
     }
     try {
-        app.parse(argc, argv);
+        // A command's words go to it as they are, not through CLI11.
+        app.parse(command != nullptr ? head : argc, argv);
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::string sub = active_subcommand(app);
         throw UsageError(e.what(), sub);
+    }
+    if (command != nullptr) {
+        if (!command->empty())
+            throw UsageError(fmt::format("unexpected argument '{}': the command goes after --",
+                                         command->front()),
+                             invoked);
+        if (head < argc) command->assign(argv + head + 1, argv + argc);
     }
     for (std::size_t i = 0; i < subcommand_count; ++i) {
         if (subs[i] != nullptr && subs[i]->parsed()) {

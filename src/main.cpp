@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <cstring>
 #include <malloc.h>
 
@@ -18,7 +19,15 @@ int main(int argc, char** argv) {
     mallopt(M_ARENA_MAX, 1);
 #endif
     try {
-        return run_cli(argc, argv);
+        os::open_closed_standard_streams();
+        int code = run_cli(argc, argv);
+        // What was printed must have been written (status, elect --leader...).
+        if (std::fflush(stdout) != 0) {
+            fmt::print(stderr, "coordctl: cannot write: standard output: {}\n",
+                       std::strerror(errno));
+            return exit_code::io_error;
+        }
+        return code;
     } catch (const UsageError& e) {
         fmt::print(stderr, "coordctl: {}\nTry 'coordctl {}{}--help'.\n", e.what(), e.subcommand(),
                    e.subcommand().empty() ? "" : " ");

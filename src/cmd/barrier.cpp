@@ -88,9 +88,9 @@ void add_barrier_command(Options& cli, std::function<int()>& run) {
     cli.required("ACTION", o->action, "set, unset or wait")->check(CLI::IsMember({"set", "unset", "wait"}));
     cli.required("PATH", o->path, "The barrier file");
     cli.flag("--force", o->force, "set: succeed if the barrier is already set");
-    cli.option("-w,--timeout", *timeout, "wait: give up (exit 75) after DUR", "DUR");
+    cli.duration("-w,--timeout", *timeout, "wait: give up (exit 75) after DUR");
     cli.flag("--poll", o->wait.poll, "wait: poll instead of using inotify");
-    cli.option("--poll-interval", *poll_interval, "wait: poll every DUR (default 200ms)", "DUR");
+    cli.duration("--poll-interval", *poll_interval, "wait: poll every DUR (default 200ms)");
     run = [o, timeout, poll_interval] {
         if (!timeout->empty()) o->wait.timeout = parse_duration_option("--timeout", *timeout);
         if (!poll_interval->empty()) o->wait.poll_interval = parse_poll_interval(*poll_interval);

@@ -2,11 +2,14 @@
 #pragma once
 
 #include "core/option_words.hpp"
+#include "core/record.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace coordctl {
 
@@ -29,6 +32,31 @@ class Options {
         auto* opt = option(names, value, description);
         return opt != nullptr ? opt->type_name(type) : nullptr;
     }
+    // A duration, kept as text (parse_duration_option reads it at run time,
+    // as an empty value means not given there): an empty one is refused here.
+    CLI::Option* duration(const std::string& names, std::string& value,
+                          const std::string& description) {
+        auto* opt = option(names, value, description, "DUR");
+        if (opt != nullptr)
+            opt->check([](const std::string& text) {
+                return text.empty()
+                           ? std::string("empty duration (examples: 500ms, 30s, 2m, 1h30m, 1.5)")
+                           : std::string();
+            });
+        return opt;
+    }
+    // An --id: a label kept in the wait file, so of bounded size.
+    CLI::Option* label(const std::string& names, std::string& value, const std::string& description,
+                       const char* type) {
+        auto* opt = option(names, value, description, type);
+        if (opt != nullptr)
+            opt->check([](const std::string& text) {
+                return text.size() > Record::max_label_size
+                           ? fmt::format("longer than {} bytes", Record::max_label_size)
+                           : std::string();
+            });
+        return opt;
+    }
     template <typename T>
     CLI::Option* flag(const std::string& names, T& value, const std::string& description) {
         return wanted(names) ? app_.add_flag(names, value, description) : nullptr;
@@ -38,11 +66,20 @@ class Options {
     CLI::Option* required(const std::string& names, T& value, const std::string& description) {
         return app_.add_option(names, value, description)->required();
     }
+    // The command after "--": run_cli puts those words in `value` verbatim
+    // (CLI11 would read "[a,b]" as a list). Shown in help as CMD; CLI11 fills
+    // it only with words given without "--", which run_cli refuses.
+    void command(std::vector<std::string>& value, const std::string& description) {
+        app_.add_option("CMD", value, description);
+        command_ = &value;
+    }
+    std::vector<std::string>* command_slot() const { return command_; }
 
   private:
     bool wanted(const std::string& names) { return words_ == nullptr || words_->may_name(names); }
     CLI::App& app_;
     const OptionWords* words_;
+    std::vector<std::string>* command_ = nullptr;
 };
 
 // a->excludes(b), if both were built.

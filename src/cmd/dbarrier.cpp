@@ -242,15 +242,15 @@ void add_dbarrier_command(Options& cli, std::function<int()>& run) {
     auto timeout = std::make_shared<std::string>();
     auto poll_interval = std::make_shared<std::string>();
     cli.required("DIR", o->dir, "Barrier directory (created if missing)");
-    cli.option("CMD", o->command, "Command and arguments (after --)");
+    cli.command(o->command, "Command and arguments (after --)");
     cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING");
     cli.required("--count", o->count, "Number of participants in a round")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
         ->type_name("N");
-    cli.option("--id", o->id, "This participant's id in COORDCTL_PARTICIPANTS", "ID");
-    cli.option("-w,--timeout", *timeout, "Give up (exit 75) if the round is not full after DUR", "DUR");
+    cli.label("--id", o->id, "This participant's id in COORDCTL_PARTICIPANTS", "ID");
+    cli.duration("-w,--timeout", *timeout, "Give up (exit 75) if the round is not full after DUR");
     cli.flag("--poll", o->wait.poll, "Poll instead of inotify and lock waits (as on network filesystems)");
-    cli.option("--poll-interval", *poll_interval, "Poll every DUR (default 200ms)", "DUR");
+    cli.duration("--poll-interval", *poll_interval, "Poll every DUR (default 200ms)");
     run = [o, timeout, poll_interval] {
         check_options(*o, *timeout, *poll_interval);
         return run_dbarrier(*o);

@@ -77,7 +77,7 @@ int run_lease_touch(const LeaseTouchOptions& o) {
 void add_lease_touch_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<LeaseTouchOptions>();
     cli.required("FILE", o->files, "Wait files to refresh (from lock --hold)");
-    cli.option("--every", o->every, "Keep refreshing every DUR until a file is gone", "DUR");
+    cli.duration("--every", o->every, "Keep refreshing every DUR until a file is gone");
     if (auto* opt = cli.option("--while-pid", o->while_pid, "With --every: stop when process PID exits"))
         opt->check(CLI::PositiveNumber)->type_name("PID");
     run = [o] {

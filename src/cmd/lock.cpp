@@ -119,6 +119,9 @@ void finish_options(LockOptions& o, const RawLockOptions& raw) {
     o.cut = !raw.cut.empty();
     o.preempt = raw.cut == "preempt";
     if (o.owner_pid != 0 && !o.hold) throw UsageError("--owner-pid needs --hold", "");
+    // A hold for a process already gone would be stale at once.
+    if (o.owner_pid != 0 && !os::process_exists(o.owner_pid))
+        throw UsageError(fmt::format("--owner-pid: no process {}", o.owner_pid), "");
     if (o.hold && !(o.command.empty() && o.shell_command.empty()))
         throw UsageError("--hold runs no command: drop the command or --hold", "");
     if (!o.hold && o.command.empty() == o.shell_command.empty())
@@ -133,7 +136,7 @@ void add_lock_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<LockOptions>();
     auto raw = std::make_shared<RawLockOptions>();
     cli.required("DIR", o->dir, "Queue directory (created if missing)");
-    cli.option("CMD", o->command, "Command and arguments (after --)");
+    cli.command(o->command, "Command and arguments (after --)");
     cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING");
     auto* shared = cli.flag("-s,--shared", raw->shared, "Read lock: share with other --shared holders");
     auto* slots = cli.option("--slots", raw->slots, "Semaphore: at most N holders at once");
@@ -143,20 +146,27 @@ void add_lock_command(Options& cli, std::function<int()>& run) {
         opt->check(CLI::IsMember({"line", "preempt"}))->type_name("[=preempt]");
     auto* hold = cli.flag("--hold", o->hold, "No command: print the wait file once held and leave it");
     if (auto* opt = cli.option("--owner-pid", o->owner_pid, "With --hold: the process owning the hold (default: parent)"))
-        opt->check(CLI::PositiveNumber)->type_name("PID");
+        opt->check([](const std::string& text) {
+               return text.find_first_not_of("0123456789") == std::string::npos &&
+                              text.find_first_not_of('0') != std::string::npos
+                          ? std::string()
+                          : std::string("not a process id: ") + text;
+           })
+            ->type_name("PID");
     auto* n = cli.flag("-n,--nonblock", o->nonblock, "Fail (exit 75) instead of waiting");
-    auto* w = cli.option("-w,--timeout", raw->timeout, "Give up (exit 75) after DUR", "DUR");
+    auto* w = cli.duration("-w,--timeout", raw->timeout, "Give up (exit 75) after DUR");
     exclusive(n, w);
     if (auto* opt = cli.option("-E,--conflict-exit-code", o->conflict_exit_code, "Exit code when not acquired (default 75)"))
         opt->check(CLI::Range(0, 255));
-    cli.option("--id", o->label, "Label shown to other waiters and in status", "LABEL");
-    cli.option("--ttl", raw->ttl, "Lease for other hosts: heartbeat every TTL/3 (default 30s)", "DUR");
-    cli.option("--kill-after", raw->kill_after, "SIGKILL the command DUR after SIGTERM (default 10s)", "DUR");
+    cli.label("--id", o->label, "Label shown to other waiters and in status", "LABEL");
+    cli.duration("--ttl", raw->ttl, "Lease for other hosts: heartbeat every TTL/3 (default 30s)");
+    cli.duration("--kill-after", raw->kill_after,
+                 "SIGKILL the command DUR after SIGTERM (default 10s)");
     auto* orphan = cli.option("--orphan", raw->orphan, "If coordctl dies: keep the command (default) or kill it");
     if (orphan) orphan->check(CLI::IsMember({"keep", "kill"}))->type_name("keep|kill");
     exclusive(hold, orphan);
     cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits (as on network filesystems)");
-    cli.option("--poll-interval", raw->poll_interval, "How often to poll (default 200ms)", "DUR");
+    cli.duration("--poll-interval", raw->poll_interval, "How often to poll (default 200ms)");
     cli.flag("--no-create", o->no_create, "Fail if DIR does not exist");
     auto* q = cli.flag("-q,--quiet", o->quiet, "No progress line, no conflict message");
     auto* v = cli.flag("-v,--verbose", o->verbose, "Log each change while waiting");

@@ -204,7 +204,7 @@ int run_workers(const WorkersOptions& o) {
 void add_workers_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<WorkersOptions>();
     cli.required("DIR", o->dir, "Pool directory (created if missing)");
-    cli.option("CMD", o->command, "Command and arguments (after --); {} is the task name");
+    cli.command(o->command, "Command and arguments (after --); {} is the task name");
     if (auto* opt = cli.option("--tasks", o->task_count, "Tasks named 1..N"))
         opt->check(CLI::Range(1u, 1000000u))->type_name("N");
     cli.option("--task", o->task_names, "A task name (repeatable)", "NAME");
@@ -215,10 +215,10 @@ void add_workers_command(Options& cli, std::function<int()>& run) {
     if (auto* opt = cli.option("--retries", o->retries, "Retry a failing task R times (default 0)"))
         opt->check(CLI::Range(0, 1000))->type_name("R");
     cli.flag("--restart", o->restart, "Long-running tasks: restart on exit, never finish");
-    cli.option("--ttl", o->ttl, "Lease for other hosts (default 30s)", "DUR");
-    cli.option("--kill-after", o->kill_after, "SIGKILL commands DUR after SIGTERM (default 10s)", "DUR");
+    cli.duration("--ttl", o->ttl, "Lease for other hosts (default 30s)");
+    cli.duration("--kill-after", o->kill_after, "SIGKILL commands DUR after SIGTERM (default 10s)");
     cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits");
-    cli.option("--poll-interval", o->poll_interval, "How often to poll (default 200ms)", "DUR");
+    cli.duration("--poll-interval", o->poll_interval, "How often to poll (default 200ms)");
     run = [o] { return run_workers(*o); };
 }
 

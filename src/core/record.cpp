@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <utility>
 
 namespace coordctl {
@@ -30,6 +31,35 @@ template <typename T> std::string json_text(const T& text) {
     return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 } // namespace
+
+std::vector<std::string> record_command(const std::vector<std::string>& command) {
+    constexpr std::size_t max = Record::max_command_size;
+    constexpr std::size_t per_word = 3; // "",
+    const std::string marker = "...";
+    std::vector<std::string> kept;
+    std::size_t size = 0;
+    for (const auto& word : command) {
+        if (size + word.size() + per_word <= max) {
+            kept.push_back(word);
+            size += word.size() + per_word;
+            continue;
+        }
+        // Room for the marker, then for as much of this word as fits.
+        while (!kept.empty() && size + marker.size() + per_word > max) {
+            size -= kept.back().size() + per_word;
+            kept.pop_back();
+        }
+        size += marker.size() + per_word;
+        std::size_t cut = size + per_word < max ? std::min(max - size - per_word, word.size()) : 0;
+        while (cut > 0 && cut < word.size() &&
+               (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80)
+            --cut;
+        if (cut > 0) kept.push_back(word.substr(0, cut));
+        kept.push_back(marker);
+        break;
+    }
+    return kept;
+}
 
 // The fields in name order, as nlohmann's objects print them, written
 // directly: building a json object was most of a join's instructions.

@@ -14,6 +14,10 @@ struct Record {
     static constexpr int current_version = 1;
     // Files larger than this are not parsed (garbage, or hostile).
     static constexpr std::size_t max_size = 64 * 1024;
+    // What a record holds of the command and the label, so that it stays
+    // well under max_size even with every byte escaped (\u00XX).
+    static constexpr std::size_t max_command_size = 4096;
+    static constexpr std::size_t max_label_size = 1024;
 
     int version = current_version;
     std::uint64_t token = 0;
@@ -24,13 +28,18 @@ struct Record {
     std::uint64_t pid_start = 0;  // owner's start time, clock ticks after boot
     std::int64_t created_ms = 0;  // Unix time in milliseconds
     std::int64_t ttl_ms = 0;      // lease TTL for other hosts
-    std::vector<std::string> command;
-    std::string label;            // --id
+    std::vector<std::string> command; // as record_command keeps it
+    std::string label;                // --id (at most max_label_size bytes)
     bool hold = false;            // lock --hold: pid is the owner process, not a coordctl
     std::int64_t held_ms = 0;     // Unix ms when granted; 0 while waiting
 
     bool operator==(const Record&) const = default;
 };
+
+// The command as a record keeps it: its words up to Record::max_command_size
+// bytes (counting 3 per word for the quotes and comma), the last one cut at
+// a UTF-8 character boundary if need be, then "..." if anything was left out.
+std::vector<std::string> record_command(const std::vector<std::string>& command);
 
 // The JSON text. token and held_ms are padded with spaces so that they can
 // be filled in place (see Slot), without changing the file's size: the token

@@ -21,14 +21,22 @@ FileId file_id(const struct stat& st) { return {st.st_dev, st.st_ino}; }
 
 namespace {
 
+// mkdir -p, trying the whole path first: only missing parents are created
+// (an existing one may sit in a directory we cannot write to).
 void make_directories(const std::string& path) {
-    for (size_t pos = 1; pos != std::string::npos; pos = path.find('/', pos + 1)) {
-        std::string prefix = path.substr(0, pos);
-        if (::mkdir(prefix.c_str(), 0777) != 0 && errno != EEXIST)
-            throw Error("cannot create directory", prefix, errno);
+    if (::mkdir(path.c_str(), 0777) == 0 || errno == EEXIST) return;
+    int error = errno;
+    std::string parent; // without trailing slashes; empty for "/x" and "x"
+    if (auto slash = path.find_last_of('/'); slash != std::string::npos) {
+        if (auto end = path.find_last_not_of('/', slash); end != std::string::npos)
+            parent = path.substr(0, end + 1);
     }
-    if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
-        throw Error("cannot create directory", path, errno);
+    if (error == ENOENT && !parent.empty()) {
+        make_directories(parent);
+        if (::mkdir(path.c_str(), 0777) == 0 || errno == EEXIST) return;
+        error = errno;
+    }
+    throw Error("cannot create directory", path, error);
 }
 
 std::string proc_fd_path(int fd) { return fmt::format("/proc/self/fd/{}", fd); }

@@ -1,5 +1,6 @@
 #include "os/process.hpp"
 
+#include "core/error.hpp"
 #include "core/exit_codes.hpp"
 
 #include <fmt/format.h>
@@ -104,7 +105,7 @@ void ProcessExitWatch::start(pid_t pid, std::chrono::milliseconds poll_every,
         return;
     }
     poll_.start_repeating(poll_every, [this, pid] {
-        if (::kill(pid, 0) == 0 || errno == EPERM) return;
+        if (process_exists(pid)) return;
         auto fn = fn_;
         stop();
         fn();
@@ -115,6 +116,22 @@ void ProcessExitWatch::stop() {
     watch_.reset();
     pidfd_.reset();
     poll_.stop();
+}
+
+void open_closed_standard_streams() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int null = ::open("/dev/null", O_RDWR); // the lowest free descriptor: fd
+        if (null < 0) throw Error("cannot open", "/dev/null", errno);
+        if (null != fd) { // not expected: keep what we opened where it belongs
+            ::dup2(null, fd);
+            ::close(null);
+        }
+    }
+}
+
+bool process_exists(pid_t pid) {
+    return ::kill(pid, 0) == 0 || errno == EPERM;
 }
 
 void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }

@@ -54,6 +54,12 @@ class ProcessExitWatch {
     std::function<void()> fn_;
 };
 
+// Opens /dev/null on each of descriptors 0-2 that is closed, before anything
+// else is opened: a file of ours in that place would be the command's
+// standard stream (and libuv's spawn fails on it).
+void open_closed_standard_streams();
+// Whether process `pid` exists (kill(pid, 0); another user's counts).
+bool process_exists(pid_t pid);
 // Orphans of our descendants are re-parented to us, so the whole tree stays findable.
 void become_subreaper();
 // Every live process below this one (children, grandchildren...).

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <unistd.h>
 
 namespace coordctl {
@@ -89,8 +91,13 @@ void Campaign::on_wait_done(WaitOutcome outcome) {
 }
 
 void Campaign::hand_over() {
-    fmt::print("{}\n", absolute_path(ticket_->path()));
-    std::fflush(stdout);
+    // A path the caller did not get is a hold nobody can release: leave.
+    std::fputs((absolute_path(ticket_->path()) + "\n").c_str(), stdout);
+    if (std::fflush(stdout) != 0) {
+        fmt::print(stderr, "coordctl: cannot write the wait file's path: standard output: {}\n",
+                   std::strerror(errno));
+        return end({exit_code::io_error, 0, false});
+    }
     ticket_->hand_over();
     end({exit_code::ok, 0, false});
 }

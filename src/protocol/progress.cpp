@@ -63,10 +63,6 @@ void Progress::show(bool changed) {
     }
 }
 
-void Progress::tick() {
-    if (status_.position != 0) show(false);
-}
-
 void Progress::finish() {
     if (drawn_) fmt::print(stderr, "\r\033[K");
     std::fflush(stderr);

@@ -21,7 +21,7 @@ class Progress {
     Progress(ProgressStyle style, std::string dir) : style_(style), dir_(std::move(dir)) {}
     // After each look at the queue.
     void update(const WaitPlan& plan, Queue& queue);
-    void tick(); // redraw the line (ages move on)
+    bool shown() const { return style_ != ProgressStyle::none; }
     void finish(); // clear the line
     // The current holder, for "not acquired" messages.
     const std::string& holder();

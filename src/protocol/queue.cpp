@@ -101,7 +101,7 @@ Record new_record(const JoinRequest& request) {
     record.pid_start = os::process_start_time(static_cast<pid_t>(record.pid)).value_or(0);
     record.created_ms = os::now_unix_ms();
     record.ttl_ms = request.ttl.count();
-    record.command = request.command;
+    record.command = record_command(request.command);
     record.label = request.label;
     return record;
 }
@@ -331,6 +331,10 @@ std::optional<WaitPlan> Queue::plan_and_grant(Ticket& ticket, const WakeUp* woke
     ticket.take_plan(plan);
     os::unlock(token_fd());
     return plan;
+}
+
+WaitPlan Queue::view(const Ticket& ticket) {
+    return plan_wait(entries(), ticket.name(), ticket.must_follow());
 }
 
 std::optional<std::uint64_t> Queue::newest_cut() {

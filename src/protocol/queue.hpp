@@ -207,6 +207,9 @@ class Queue {
     // happened), the directory is read only if that is not enough to decide
     // (plan_without_reading).
     std::optional<WaitPlan> plan_and_grant(Ticket& ticket, const WakeUp* woke = nullptr);
+    // Where the ticket stands now, for display only: a read of the queue
+    // without the token lock, nothing granted.
+    WaitPlan view(const Ticket& ticket);
     EntryProbe probe(const EntryName& entry);
     std::optional<Record> read_record(const EntryName& entry);
     // Removes an entry proven stale, with a warning naming its owner.

@@ -34,7 +34,10 @@ void Waiter::start() {
     // its removal at each wake-up and on this tick.
     tick_.start_repeating(tick_every, [this] {
         if (!ticket_.still_mine()) return finish(WaitOutcome::lost);
-        progress_.tick();
+        // Redrawn (ages move on) from a look of its own: a waiter is woken
+        // only by its blocker, and the holder or its place may have changed.
+        if (!progress_.shown()) return;
+        if (auto view = queue_.view(ticket_); view.present) progress_.update(view, queue_);
     });
     // Waiting entries keep their heartbeat fresh too, for other hosts.
     heartbeat_.start_repeating(Duration(ticket_.record().ttl_ms / 3), [this] { ticket_.heartbeat(); });

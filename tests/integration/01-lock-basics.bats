@@ -9,6 +9,23 @@ load helpers
     [ "$output" = hello ]
 }
 
+@test "every word after -- reaches the command as it is" {
+    run "$COORDCTL" lock "$D" -- printf '<%s>' '[0-9]' '[]' '[a,b]' 'a,b' -- --help -n ''
+    [ "$status" -eq 0 ]
+    [ "$output" = "<[0-9]><[]><[a,b]><a,b><--><--help><-n><>" ]
+    printf 'abc\n123\n' >"$T/lines"
+    run "$COORDCTL" elect "$D" --once -- grep -x '[0-9]*' "$T/lines"
+    [ "$status" -eq 0 ]
+    [ "$output" = 123 ]
+}
+
+@test "a command without -- is refused, not read as options" {
+    run "$COORDCTL" lock "$D" echo -n hi
+    [ "$status" -eq 64 ]
+    [[ $output == *"unexpected argument 'echo': the command goes after --"* ]]
+    refute file_exists "$D"
+}
+
 @test "a command killed by signal N gives 128+N" {
     run "$COORDCTL" lock "$D" -- sh -c 'kill -USR1 $$'
     [ "$status" -eq 138 ]

@@ -38,6 +38,25 @@ load helpers
     wait_for "the queue to empty" has_wait_files 0
 }
 
+# A record keeps the command up to 4 KiB: a longer one must not make the
+# wait file unreadable (its owner unknown, judged by the TTL alone).
+@test "a holder with a very long command line is still known by its process: passed over at once when killed" {
+    gate_make h
+    bg "$COORDCTL" lock --orphan=kill "$D" -- sh -c "echo start-h >> '$T/log'; $(gate_cmd h)" sh $(seq 1 15000)
+    wait_for "the holder to start" file_has_line "$T/log" start-h
+    run "$COORDCTL" status --json "$D"
+    [ "$status" -eq 0 ]
+    [[ $output == *'"..."'* ]]
+    [[ $output == *"\"pid\": ${BG_PIDS[0]},"* ]]
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter-ran >> '$T/log'"
+    wait_for "the waiter to queue" has_wait_files 2
+    kill -9 "${BG_PIDS[0]}"
+    wait_for "the waiter to run after the holder died" file_has_line "$T/log" waiter-ran
+    run "$COORDCTL" lock --id "$(printf '%01025d' 0)" "$D" -- true
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == *"--id"*"longer than 1024 bytes"* ]]
+}
+
 @test "a SIGKILLed waiter in the middle does not let the one behind jump the holder" {
     hold_gate h
     bg "$COORDCTL" lock "$D" -q -- true

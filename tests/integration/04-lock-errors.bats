@@ -21,6 +21,19 @@ load helpers
     [[ ${lines[0]} == *"--kill-after"* ]]
 }
 
+@test "an empty duration is refused, for every subcommand's durations" {
+    local -a cmd
+    for cmd in "lock -w '' $D -- true" "lock --ttl '' $D -- true" "lock --kill-after '' $D -- true" \
+        "lock --poll-interval '' $D -- true" "elect $D --ttl '' -- true" "dbarrier $D --count 1 -w '' -- true" \
+        "workers $D --tasks 1 --capacity 1 --ttl '' -- true" "barrier wait -w '' $D/gate" \
+        "lease-touch --every '' $D/file"; do
+        eval "run \"\$COORDCTL\" $cmd"
+        [ "$status" -eq 64 ] || { echo "$cmd: status $status" >&2; false; }
+        [[ ${lines[0]} == *": empty duration"* ]] || { echo "$cmd: ${lines[0]}" >&2; false; }
+    done
+    refute file_exists "$D"
+}
+
 @test "conflicting options are a usage error naming them" {
     run "$COORDCTL" lock -n -w 1 "$D" -- true
     [ "$status" -eq 64 ]
@@ -92,6 +105,29 @@ load helpers
     run as_nobody "$COORDCTL" lock "$D/sub" -- true
     [ "$status" -eq 77 ]
     [ "$output" = "coordctl: cannot create directory: $D/sub: Permission denied" ]
+}
+
+@test "a relative DIR: only its missing directories are made, even in a directory the user cannot write" {
+    mkdir "$T/cwd"
+    (cd "$T/cwd" && "$COORDCTL" lock rel/q -- true)
+    [ "$(ls -A "$T/cwd")" = rel ]
+    [ "$(ls -A "$T/cwd/rel")" = q ]
+    mkdir -m 777 "$T/cwd/shared"
+    chmod 755 "$T/cwd"
+    open_to_others
+    run sh -c "cd '$T/cwd' && exec setpriv --reuid=65534 --regid=65534 --clear-groups '$COORDCTL' lock shared/sub/q -- echo ran"
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    [ "$(ls -A "$T/cwd")" = "rel
+shared" ]
+}
+
+@test "standard streams closed when coordctl starts are /dev/null, for it and the command" {
+    run sh -c "'$COORDCTL' lock '$D' -- sh -c 'readlink /proc/self/fd/0 /proc/self/fd/2 > \"$T/fds\"; echo out; echo err >&2' <&- >&- 2>&-"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$T/fds")" = "/dev/null
+/dev/null" ]
+    has_wait_files 0
 }
 
 @test "a read-only filesystem: exit 73, nothing left behind" {

@@ -35,3 +35,25 @@ load helpers
     wait_status "$waiter"
     [ "$status" -eq 0 ]
 }
+
+# The third waits for the second only (its blocker): its own once-a-second
+# look tells it that the holder changed and that it moved up.
+@test "-v and the progress line follow a change of holder the waiter is not woken by" {
+    hold_gate h1
+    gate_make h2
+    bg "$COORDCTL" lock -q --id h2 "$D" -- sh -c "echo start-h2 >> '$T/log'; $(gate_cmd h2)"
+    wait_for "h2 to queue" has_wait_files 2
+    bg "$COORDCTL" lock -v "$D" -- sh -c "echo third-ran >> '$T/log'" 2>"$T/stderr"
+    local third=$!
+    wait_for "the third's first log line" grep -q "position 3 (2 ahead), held by [0-9]*@.* \[h1\]" "$T/stderr"
+    bg script -q -f -e -c "'$COORDCTL' lock '$D' -- echo fourth-ran" "$T/typescript" >/dev/null
+    wait_for "the fourth's progress line" grep -q "position 4 (3 ahead), held by [0-9]*@.* \[h1\]" "$T/typescript"
+    gate_open h1
+    wait_for "h2 to hold" file_has_line "$T/log" start-h2
+    wait_for "the third to log h2 as holder" grep -q "position 2 (1 ahead), held by [0-9]*@.* \[h2\]" "$T/stderr"
+    wait_for "the fourth to show h2 as holder" grep -q "position 3 (2 ahead), held by [0-9]*@.* \[h2\]" "$T/typescript"
+    refute file_has_line "$T/log" third-ran
+    gate_open h2
+    wait_status "$third"
+    [ "$status" -eq 0 ]
+}

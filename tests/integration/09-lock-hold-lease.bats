@@ -50,6 +50,26 @@ load helpers
     rm "${lines[0]}"
 }
 
+@test "--owner-pid must name a live process; --hold exits 74, leaving nothing, if it cannot print the path" {
+    sleep 100 &
+    local gone=$!
+    kill "$gone"
+    wait "$gone" || true
+    run "$COORDCTL" lock --hold --owner-pid "$gone" "$D"
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == "coordctl: --owner-pid: no process $gone" ]]
+    run "$COORDCTL" lock --hold --owner-pid 0 "$D"
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == "coordctl: --owner-pid: not a process id: 0" ]]
+    run sh -c "'$COORDCTL' lock --hold --owner-pid $$ '$D' > /dev/full"
+    [ "$status" -eq 74 ]
+    [ "$output" = "coordctl: cannot write the wait file's path: standard output: No space left on device" ]
+    has_wait_files 0
+    run sh -c "'$COORDCTL' status --json '$D' > /dev/full"
+    [ "$status" -eq 74 ]
+    [ "$output" = "coordctl: cannot write: standard output: No space left on device" ]
+}
+
 @test "--owner-pid needs --hold; --hold takes no command" {
     run "$COORDCTL" lock --owner-pid 1 "$D" -- true
     [ "$status" -eq 64 ]

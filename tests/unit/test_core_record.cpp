@@ -4,16 +4,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
+using coordctl::ahead_max_width;
 using coordctl::command_line;
 using coordctl::format_record;
 using coordctl::parse_record;
 using coordctl::Record;
+using coordctl::record_command;
 using nlohmann::json;
 
 namespace {
@@ -523,4 +526,45 @@ TEST_CASE("slots: \"ahead\" is null until the grant fills it in place") {
     j["ahead"] = json::array();
     j["version"] = 2;
     CHECK_FALSE(parse_slots_grant(j.dump()).has_value());
+}
+
+TEST_CASE("record_command: kept whole while it fits, else cut with \"...\"; the worst record still "
+          "parses") {
+    std::vector<std::string> small{"make", "-j4", "all"};
+    CHECK(record_command(small) == small);
+    CHECK(record_command({}).empty());
+
+    std::vector<std::string> many;
+    for (int i = 0; i < 15000; ++i)
+        many.push_back(std::to_string(i));
+    auto kept = record_command(many);
+    REQUIRE(kept.size() > 100);
+    CHECK(kept.back() == "...");
+    CHECK(std::equal(kept.begin(), kept.end() - 2, many.begin()));
+    std::size_t size = 0;
+    for (const auto& w : kept)
+        size += w.size() + 3;
+    CHECK(size <= Record::max_command_size);
+
+    // One long word of multi-byte characters: cut at a character boundary.
+    std::string e_acute = "\xc3\xa9";
+    std::string word;
+    for (int i = 0; i < 5000; ++i)
+        word += e_acute;
+    auto cut = record_command({"echo", word});
+    REQUIRE(cut.size() == 3);
+    CHECK(cut[2] == "...");
+    CHECK(cut[1].size() % 2 == 0);
+    CHECK(word.starts_with(cut[1]));
+    CHECK(cut[1].size() > Record::max_command_size / 2);
+
+    // Every byte escaped (\u00XX), with the longest label: under max_size, and parsed back.
+    Record r = sample();
+    r.command = record_command({std::string(100000, '\x01')});
+    r.label = std::string(Record::max_label_size, '\x01');
+    auto text = format_record(r, ahead_max_width);
+    CHECK(text.size() <= Record::max_size);
+    auto back = parse_record(text);
+    REQUIRE(back);
+    CHECK(back->command == r.command);
 }
