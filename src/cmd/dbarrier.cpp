@@ -65,6 +65,7 @@ class DbarrierSession {
         join.mode = Mode::shared;
         join.label = o_.id;
         join.command = argv_;
+        join.count = o_.count;
         auto entered = rounds_.enter(join);
         auto limit = o_.wait.timeout;
         auto waited =
@@ -97,6 +98,10 @@ class DbarrierSession {
             return refuse(fmt::format("a round of {} is already running", o_.count));
         case EnterStep::round_full:
             return refuse(fmt::format("the round is already full ({} participants)", o_.count));
+        case EnterStep::count_conflict:
+            fmt::print(stderr, "coordctl: participants of {} disagree on the count: {}\n", o_.dir,
+                       result.conflict);
+            return end(exit_code::usage);
         default:
             return lost();
         }

@@ -65,13 +65,15 @@ std::vector<std::string> record_command(const std::vector<std::string>& command)
 // directly: building a json object was most of a join's instructions.
 std::string format_record(const Record& r, std::size_t ahead_width) {
     std::string ahead = ahead_width > 0 ? fmt::format(R"("ahead":{:<{}},)", "null", ahead_width) : "";
-    return fmt::format(R"({{{}"boot_id":{},"command":{},"created_ms":{},"held_ms":{:<{}},"hold":{},)"
-                       R"("host":{},"label":{},"mode":{},"pid":{},"pid_start":{},"token":{:<{}},)"
-                       R"("ttl_ms":{},"version":{}}})"
-                       "\n",
-                       ahead, json_text(r.boot_id), json_text(r.command), r.created_ms, r.held_ms, held_ms_width, r.hold,
-                       json_text(r.host), json_text(r.label), json_text(r.mode), r.pid, r.pid_start, r.token,
-                       token_width, r.ttl_ms, r.version);
+    std::string count = r.count > 0 ? fmt::format(R"("count":{},)", r.count) : "";
+    return fmt::format(
+        R"({{{}"boot_id":{},"command":{},{}"created_ms":{},"held_ms":{:<{}},"hold":{},)"
+        R"("host":{},"label":{},"mode":{},"pid":{},"pid_start":{},"token":{:<{}},)"
+        R"("ttl_ms":{},"version":{}}})"
+        "\n",
+        ahead, json_text(r.boot_id), json_text(r.command), count, r.created_ms, r.held_ms,
+        held_ms_width, r.hold, json_text(r.host), json_text(r.label), json_text(r.mode), r.pid,
+        r.pid_start, r.token, token_width, r.ttl_ms, r.version);
 }
 
 Slot token_slot(const std::string& text) { return value_slot(text, "\"token\":"); }
@@ -112,6 +114,8 @@ std::optional<Record> parse_record(std::string_view text) {
         r.hold = hold->get<bool>();
     }
     if (j.contains("held_ms") && !take_field(j, "held_ms", r.held_ms)) return std::nullopt;
+    if (j.contains("count") && !take_field(j, "count", r.count))
+        return std::nullopt; // dbarrier only
     bool sane = r.pid > 0 && r.ttl_ms > 0 &&
                 (r.mode == "exclusive" || r.mode == "shared" || r.mode == "slots");
     if (!ok || !sane) return std::nullopt;

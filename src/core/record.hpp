@@ -31,6 +31,7 @@ struct Record {
     std::vector<std::string> command; // as record_command keeps it
     std::string label;                // --id (at most max_label_size bytes)
     bool hold = false;            // lock --hold: pid is the owner process, not a coordctl
+    std::uint64_t count = 0;      // dbarrier --count (0: not a dbarrier entry, or unknown)
     std::int64_t held_ms = 0;     // Unix ms when granted; 0 while waiting
 
     bool operator==(const Record&) const = default;

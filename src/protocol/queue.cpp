@@ -103,6 +103,7 @@ Record new_record(const JoinRequest& request) {
     record.ttl_ms = request.ttl.count();
     record.command = record_command(request.command);
     record.label = request.label;
+    record.count = request.count;
     return record;
 }
 

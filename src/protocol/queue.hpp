@@ -65,6 +65,7 @@ struct JoinRequest {
     std::vector<std::string> command;
     Duration ttl = default_ttl;
     pid_t hold_owner = 0; // lock --hold: the process the entry belongs to once we exit
+    std::size_t count = 0; // dbarrier --count, recorded for the others to check
     // Take the first look at the queue (and the grant) while joining, with
     // the entries read to find the token. Not on network filesystems, where
     // that listing may come from the client's cache: there the first look

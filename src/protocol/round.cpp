@@ -82,13 +82,26 @@ std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
     queue_.prepare(request);
     auto locked = queue_.try_lock_joins();
     if (!locked) return std::nullopt;
-    if (round_running()) return EnterResult{EnterStep::round_running, nullptr, std::nullopt};
+    if (round_running()) return EnterResult{EnterStep::round_running, nullptr, std::nullopt, {}};
     auto me = queue_.join(request, *locked);
-    auto decision = decide_enter(me->name(), count_, live_entries(queue_.entries()));
+    auto entries = queue_.entries();
+    // Under the join lock, so that no round is ever sealed of participants
+    // that disagree: whoever joins second sees the other and is refused.
+    // Entries whose record has no count (older versions, unreadable) are not judged.
+    for (const auto& entry : entries) {
+        if (entry == me->name()) continue;
+        auto record = queue_.read_record(entry);
+        if (!record || record->count == 0 || record->count == count_) continue;
+        me->leave();
+        return EnterResult{EnterStep::count_conflict, nullptr, std::nullopt,
+                           fmt::format("entry {} uses --count {}, this one --count {}", entry.str(),
+                                       record->count, count_)};
+    }
+    auto decision = decide_enter(me->name(), count_, live_entries(std::move(entries)));
     switch (decision.step) {
     case EnterStep::seal: {
         auto round = seal(decision.members);
-        return EnterResult{EnterStep::entered, std::move(me), std::move(round)};
+        return EnterResult{EnterStep::entered, std::move(me), std::move(round), {}};
     }
     case EnterStep::round_full:
         me->leave();
@@ -96,7 +109,7 @@ std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
     default:
         break;
     }
-    return EnterResult{decision.step, std::move(me), std::nullopt};
+    return EnterResult{decision.step, std::move(me), std::nullopt, {}};
 }
 
 std::optional<Round> Rounds::sealed_with(const Ticket& me) {

@@ -180,6 +180,28 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     file_has_line "$T/log" "start-d c d"
 }
 
+@test "participants that disagree on --count: the later one is refused (64), never counted in the round" {
+    participant a 3
+    wait_for "a to join" has_wait_files 1
+    run "$COORDCTL" dbarrier "$D" --count 2 --id b -- sh -c "echo start-b >> '$T/log'"
+    [ "$status" -eq 64 ]
+    [[ $output == "coordctl: participants of $D disagree on the count: entry 1-"*" uses --count 3, this one --count 2" ]]
+    has_wait_files 1
+    run "$COORDCTL" dbarrier "$D" --count 1 -- true
+    [ "$status" -eq 64 ]
+    [ "$(started)" -eq 0 ]
+    participant c 3
+    fast d 3
+    wait_for "a, c and d to start together" file_has_line "$T/log" "start-a a c d"
+    gate_open a
+    gate_open c
+    for p in a c d; do
+        wait_status "$(pid_of $p)"
+        [ "$status" -eq 0 ]
+    done
+    refute file_has_line "$T/log" start-b
+}
+
 @test "fewer than N: -w gives up with 75 and leaves nothing" {
     run "$COORDCTL" dbarrier "$D" --count 3 -w 0.2 -- sh -c "echo ran >> '$T/log'"
     [ "$status" -eq 75 ]

@@ -568,3 +568,17 @@ TEST_CASE("record_command: kept whole while it fits, else cut with \"...\"; the 
     REQUIRE(back);
     CHECK(back->command == r.command);
 }
+
+TEST_CASE("record: count (dbarrier) is written only when set, and read back") {
+    Record r = sample();
+    CHECK(format_record(r).find("\"count\"") == std::string::npos);
+    r.count = 3;
+    auto text = format_record(r);
+    CHECK(text.find(R"("count":3,)") != std::string::npos);
+    auto back = parse_record(text);
+    REQUIRE(back);
+    CHECK(back->count == 3);
+    auto j = json::parse(text);
+    j["count"] = "three";
+    CHECK_FALSE(parse_record(j.dump()));
+}
