@@ -61,10 +61,15 @@ class Options {
     CLI::Option* flag(const std::string& names, T& value, const std::string& description) {
         return wanted(names) ? app_.add_flag(names, value, description) : nullptr;
     }
-    // Always built: CLI11 reports it when missing.
+    // Always built: CLI11 reports it when missing, or empty (an empty DIR or
+    // PATH would otherwise reach each subcommand's own checks).
     template <typename T>
     CLI::Option* required(const std::string& names, T& value, const std::string& description) {
-        return app_.add_option(names, value, description)->required();
+        return app_.add_option(names, value, description)
+            ->required()
+            ->check([](const std::string& text) {
+                return text.empty() ? std::string("must not be empty") : std::string();
+            });
     }
     // The command after "--": run_cli puts those words in `value` verbatim
     // (CLI11 would read "[a,b]" as a list). Shown in help as CMD; CLI11 fills

@@ -17,7 +17,9 @@
 #include <fcntl.h>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unistd.h>
+#include <utility>
 
 namespace coordctl {
 
@@ -42,8 +44,11 @@ std::vector<std::string> task_list(const WorkersOptions& o) {
     if (!o.task_file.empty()) {
         os::UniqueFd fd(::open(o.task_file.c_str(), O_RDONLY | O_CLOEXEC));
         if (!fd) throw Error("cannot read task file", o.task_file, errno);
+        errno = 0;
         auto text = os::read_small(fd.get(), 16 << 20);
-        if (!text) throw Error(exit_code::io_error, "cannot read task file", o.task_file);
+        if (!text && errno != 0)
+            throw Error("cannot read task file", o.task_file, errno); // a directory: EISDIR
+        if (!text) throw Error(exit_code::io_error, "task file larger than 16 MiB", o.task_file);
         auto names = parse_task_list(*text);
         tasks.insert(tasks.end(), names.begin(), names.end());
     }
@@ -96,13 +101,14 @@ class Worker {
         // next_ need no second look.
         while (held_.size() < o_.capacity && (!again_.empty() || next_ < tasks_.size())) {
             std::string task;
+            TaskHistory history;
             if (!again_.empty()) {
-                task = std::move(again_.front());
+                std::tie(task, history) = std::move(again_.front());
                 again_.pop_front();
             } else {
                 task = tasks_[next_++];
             }
-            if (!read_task_result(state_, task)) start(task, false);
+            if (!task_finished(state_, task)) start(task, false, history);
         }
         if (runners_.empty()) loop_.stop();
     }
@@ -123,11 +129,12 @@ class Worker {
     int stopping_signal() const { return stopping_signal_; }
 
   private:
-    void start(const std::string& task, bool standby) {
+    void start(const std::string& task, bool standby, TaskHistory history = {}) {
         auto queue = Queue::open(o_.dir + "/tasks/" + task, false);
         auto runner = std::make_unique<TaskRunner>(
             loop_, task, std::move(queue), state_, options_,
-            [this](TaskRunner& r) { on_granted(r); }, [this](TaskRunner& r, TaskEnd how) { on_end(r, how); });
+            [this](TaskRunner& r) { on_granted(r); },
+            [this](TaskRunner& r, TaskEnd how) { on_end(r, how); }, history);
         auto* raw = runner.get();
         runners_[task] = std::move(runner);
         raw->take(standby);
@@ -142,7 +149,8 @@ class Worker {
 
     void on_end(TaskRunner& runner, TaskEnd how) {
         if (how == TaskEnd::failed || how == TaskEnd::lost) any_failed_ = true;
-        if (how == TaskEnd::lost && !o_.restart) again_.push_back(runner.task());
+        if (how == TaskEnd::lost && !o_.restart)
+            again_.emplace_back(runner.task(), runner.history());
         held_.erase(runner.task());
         auto it = runners_.find(runner.task());
         retired_.push_back(std::move(it->second)); // not destroyed inside its own callback
@@ -163,7 +171,8 @@ class Worker {
     std::vector<std::unique_ptr<TaskRunner>> retired_;
     std::set<std::string> held_;
     std::size_t next_ = 0;          // batch: the next task to try
-    std::deque<std::string> again_; // batch: tasks whose hold was lost, to try again
+    std::deque<std::pair<std::string, TaskHistory>>
+        again_; // batch: tasks whose hold was lost, to try again
     os::Timer soon_;
     bool any_failed_ = false;
     int stopping_signal_ = 0;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <unistd.h>
 
 namespace coordctl {
@@ -20,13 +21,24 @@ std::optional<TaskResult> read_task_result(const os::Directory& state, const std
     return text ? parse_task_result(*text) : std::nullopt;
 }
 
+bool task_finished(const os::Directory& state, const std::string& task) {
+    auto name = task + ".json";
+    if (!state.stat_entry(name) && errno == ENOENT) return false;
+    if (!read_task_result(state, task))
+        fmt::print(stderr,
+                   "coordctl: warning: unreadable result file: task {} not run (remove the file to "
+                   "run it): {}\n",
+                   task, state.path_of(name));
+    return true;
+}
+
 TaskRunner::TaskRunner(os::Loop& loop, const std::string& task, Queue queue,
                        const os::Directory& state, const TaskOptions& options,
                        std::function<void(TaskRunner&)> granted,
-                       std::function<void(TaskRunner&, TaskEnd)> done)
+                       std::function<void(TaskRunner&, TaskEnd)> done, TaskHistory history)
     : loop_(loop), task_(task), queue_(std::move(queue)), state_(state), options_(options),
       granted_(std::move(granted)), done_(std::move(done)), progress_(ProgressStyle::none, task),
-      next_(loop) {}
+      next_(loop), history_(history) {}
 
 TaskRunner::~TaskRunner() = default;
 
@@ -51,16 +63,16 @@ void TaskRunner::take(bool standby) {
 void TaskRunner::on_wait_done(WaitOutcome outcome) {
     if (outcome != WaitOutcome::granted) return end(TaskEnd::not_taken);
     // Whoever held it before may have finished it: check under our hold.
-    if (!options_.restart && read_task_result(state_, task_)) return end(TaskEnd::finished);
+    if (!options_.restart && task_finished(state_, task_)) return end(TaskEnd::finished);
     holding_ = true;
     granted_(*this);
-    first_started_ms_ = os::now_unix_ms();
+    if (history_.first_started_ms == 0) history_.first_started_ms = os::now_unix_ms();
     run();
 }
 
 void TaskRunner::run() {
     if (stopping_) return end(TaskEnd::stopped);
-    ++attempts_;
+    ++history_.attempts;
     running_ = true;
     started_ms_ = os::now_unix_ms();
     HoldOptions hold;
@@ -93,9 +105,9 @@ void TaskRunner::on_exit(int code, bool lost) {
         record(true, code);
         return end(TaskEnd::done);
     }
-    if (attempts_ <= options_.retries) {
+    if (history_.attempts <= options_.retries) {
         fmt::print(stderr, "coordctl: task {} failed with {}; retrying ({} of {})\n", task_, code,
-                   attempts_, options_.retries);
+                   history_.attempts, options_.retries);
         return next_.start(Duration(0), [this] { run(); });
     }
     record(false, code);
@@ -106,11 +118,11 @@ void TaskRunner::record(bool done, int code) {
     TaskResult result;
     result.done = done;
     result.exit_code = code;
-    result.attempts = attempts_;
+    result.attempts = history_.attempts;
     result.host = os::host_identity().host;
     result.pid = ::getpid();
     result.finished_ms = os::now_unix_ms();
-    result.duration_ms = result.finished_ms - first_started_ms_;
+    result.duration_ms = result.finished_ms - history_.first_started_ms;
     state_.replace_file(task_ + ".json", format_task_result(result));
 }
 

@@ -37,12 +37,19 @@ enum class TaskEnd {
     stopped,   // we were asked to stop (signal, or cancelled while standing by)
 };
 
+// What a task's earlier runs by this worker add to its result: a task whose
+// hold was lost is run again by a new runner, and its result counts both.
+struct TaskHistory {
+    int attempts = 0;
+    std::int64_t first_started_ms = 0; // 0: not run yet
+};
+
 class TaskRunner {
   public:
     // done(runner, end) is called once, never from inside take().
     TaskRunner(os::Loop& loop, const std::string& task, Queue queue, const os::Directory& state,
                const TaskOptions& options, std::function<void(TaskRunner&)> granted,
-               std::function<void(TaskRunner&, TaskEnd)> done);
+               std::function<void(TaskRunner&, TaskEnd)> done, TaskHistory history = {});
     ~TaskRunner();
     // standby: wait in the task's queue until it is ours; else give up at once.
     void take(bool standby);
@@ -51,6 +58,7 @@ class TaskRunner {
     void forward(int sig);
     bool holding() const { return holding_; }
     const std::string& task() const { return task_; }
+    const TaskHistory& history() const { return history_; }
 
   private:
     void on_wait_done(WaitOutcome outcome);
@@ -74,13 +82,15 @@ class TaskRunner {
     bool holding_ = false;
     bool running_ = false; // its command runs now
     bool stopping_ = false;
-    int attempts_ = 0;
+    TaskHistory history_;
     int exits_in_a_row_ = 0;
     std::int64_t started_ms_ = 0;
-    std::int64_t first_started_ms_ = 0;
 };
 
 // DIR/state/<task>.json, if the task is finished.
 std::optional<TaskResult> read_task_result(const os::Directory& state, const std::string& task);
+// Whether the task is done with: its result file exists, whether or not it
+// can be read (one that cannot is reported on stderr, and left alone).
+bool task_finished(const os::Directory& state, const std::string& task);
 
 } // namespace coordctl

@@ -1,5 +1,6 @@
 #include "protocol/waiter.hpp"
 
+#include "core/error.hpp"
 #include "core/queue_order.hpp"
 #include "os/process.hpp"
 
@@ -70,7 +71,13 @@ void Waiter::evaluate() {
     while (true) {
         if (wait_for_evicted()) return;
         auto woke = std::exchange(woke_, std::nullopt);
-        auto looked = queue_.plan_and_grant(ticket_, woke ? &*woke : nullptr);
+        std::optional<WaitPlan> looked;
+        try {
+            looked = queue_.plan_and_grant(ticket_, woke ? &*woke : nullptr);
+        } catch (const Error&) { // DIR removed (.token gone with it): our file went too
+            if (!ticket_.still_mine()) return finish(WaitOutcome::lost);
+            throw;
+        }
         if (!looked) { // the token lock is held by a stopped or hostile process
             if (token_lock_busy_.out_of_patience() && nonblocking()) return finish(WaitOutcome::not_acquired);
             soon_.start(token_lock_retry_every, [this] { evaluate(); });

@@ -189,6 +189,24 @@ inner 1" ]
     refute file_has_line "$T/log" waiter-ran
 }
 
+# The holder's release wakes the waiter, whose look then finds no .token:
+# its own file went with DIR, and that is what it reports.
+@test "a waiter whose whole DIR is removed stops as for its own file (79)" {
+    gate_make h
+    bg "$COORDCTL" lock -q --kill-after 100ms "$D" -- sh -c "echo start-h >> '$T/log'; $(gate_cmd h)"
+    local holder=$!
+    wait_for "the holder to start" file_has_line "$T/log" start-h
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter-ran >> '$T/log'"
+    local waiter=$!
+    wait_for "the waiter to queue" has_wait_files 2
+    rm -r "$D"
+    wait_status "$waiter"
+    [ "$status" -eq 79 ]
+    wait_status "$holder"
+    [ "$status" -eq 79 ]
+    refute file_has_line "$T/log" waiter-ran
+}
+
 @test "SIGUSR1 and SIGHUP are forwarded to the command" {
     bg "$COORDCTL" lock "$D" -- sh -c "trap 'echo usr1 >> \"$T/log\"' USR1; trap 'echo hup >> \"$T/log\"; exit 0' HUP; echo ready >> '$T/log'; while :; do sleep 0.05; done"
     local holder=$!

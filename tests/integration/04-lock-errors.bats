@@ -55,6 +55,19 @@ load helpers
     [ "${lines[0]}" = "coordctl: unknown subcommand 'frobnicate'" ]
     run "$COORDCTL"
     [ "$status" -eq 64 ]
+    run "$COORDCTL" elect "$D" -w 1 -- true # elect has no -w
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == *"-w"* ]]
+}
+
+@test "an empty DIR or PATH is a usage error for every subcommand" {
+    local -a cmd
+    for cmd in "lock '' -- true" "status ''" "elect '' --leader" "elect '' -- true" "barrier set ''" \
+        "dbarrier '' --count 1 -- true" "workers '' --tasks 1 --capacity 1 -- true" "lease-touch ''"; do
+        eval "run \"\$COORDCTL\" $cmd"
+        [ "$status" -eq 64 ] || { echo "$cmd: status $status" >&2; false; }
+        [[ ${lines[0]} == *"must not be empty"* ]] || { echo "$cmd: ${lines[0]}" >&2; false; }
+    done
 }
 
 @test "DIR that is a file: one line with the path and reason, exit 73" {

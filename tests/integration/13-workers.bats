@@ -118,6 +118,9 @@ SH
     [ "$(sort "$T/ran" | tr '\n' ' ')" = "one two " ]
     run "$COORDCTL" workers "$D" --capacity 1 -- true
     [ "$status" -eq 64 ]
+    run "$COORDCTL" workers "$D" --task-file "$T" --capacity 1 -- true
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot read task file: $T: Is a directory" ]
 }
 
 @test "a result file left half-written by a killed worker is removed by the next worker once 10 minutes old" {
@@ -138,7 +141,7 @@ SH
 
 @test "batch: a task whose hold is lost is tried again by the same worker, which exits 1" {
     gate_make g
-    bg "$COORDCTL" workers "$D" --task t --capacity 1 -- sh -c "echo run >>'$T/log'; if [ ! -e '$T/again' ]; then touch '$T/again'; $(gate_cmd g); fi"
+    bg "$COORDCTL" workers "$D" --task t --capacity 1 -- sh -c "echo run >>'$T/log'; date +%s%3N >>'$T/starts'; if [ ! -e '$T/again' ]; then touch '$T/again'; $(gate_cmd g); fi"
     local worker=$!
     wait_for "the task to run" file_has_line "$T/log" run
     rm "$D"/tasks/t/[01]-*
@@ -148,4 +151,17 @@ SH
     [ "$(grep -c '^run$' "$T/log")" -eq 2 ]
     run "$COORDCTL" status --json "$D"
     [ "$(echo "$output" | jq -r '.tasks[] | select(.task == "t") | .state')" = done ]
+    # Its result counts both runs, timed from the first.
+    [ "$(jq -r .attempts "$D/state/t.json")" -eq 2 ]
+    (($(jq -r '.finished_ms - .duration_ms' "$D/state/t.json") <= $(head -n 1 "$T/starts")))
+}
+
+@test "a result file that cannot be read still means done: reported, left alone, the task not run" {
+    mkdir -p "$D/state" "$D/tasks/x"
+    echo garbage >"$D/state/x.json"
+    run "$COORDCTL" workers "$D" --task x --capacity 1 -- sh -c "echo ran >> '$T/log'"
+    [ "$status" -eq 0 ]
+    [ "$output" = "coordctl: warning: unreadable result file: task x not run (remove the file to run it): $D/state/x.json" ]
+    refute file_exists "$T/log"
+    [ "$(cat "$D/state/x.json")" = garbage ]
 }
