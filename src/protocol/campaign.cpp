@@ -79,6 +79,10 @@ void Campaign::on_wait_done(WaitOutcome outcome) {
     case WaitOutcome::granted: return options_.hand_over ? hand_over() : start_hold();
     case WaitOutcome::not_acquired:
         if (waiter_->token_lock_busy()) return join_lock_held();
+        // --cut=preempt: still waiting for an evicted command, no holder left to name.
+        if (const auto* evicted = ticket_->evicted_still_running())
+            return not_acquired("the evicted holder's command is still running",
+                                queue_.dir().path_of(evicted->entry.str()));
         return not_acquired("lock is held by " + progress_.holder(), dir);
     case WaitOutcome::lost:
         fmt::print(stderr, "coordctl: wait file removed while waiting: {}\n", ticket_->path());

@@ -6,17 +6,19 @@
 namespace coordctl {
 
 QueueHead queue_head(Queue& queue) {
+    std::optional<EntryName> first;
     for (const auto& entry : queue.entries()) {
         auto probe = queue.probe(entry);
         if (!probe.exists || judge_owner(probe.facts).liveness == Liveness::stale) continue;
-        if (probe.waiting) return {std::nullopt, entry}; // not granted yet
+        if (!first) first = entry;
+        if (probe.waiting) continue; // not granted (yet)
         auto record = queue.read_record(entry);
-        if (!record) return {std::nullopt, entry};
+        if (!record) break;
         std::string id = record->label.empty() ? fmt::format("{}@{}", record->pid, record->host)
                                                : record->label;
         return {Leader{entry, *record, id}, std::nullopt};
     }
-    return {};
+    return {std::nullopt, first};
 }
 
 std::string format_leader(const std::optional<Leader>& leader, bool json, const std::string& dir) {

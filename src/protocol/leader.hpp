@@ -15,7 +15,9 @@ struct Leader {
     bool operator==(const Leader& other) const { return entry == other.entry; }
 };
 
-// The first live entry: the leader once granted, else the one about to lead.
+// The first live entry that has been granted (the leader), else the first
+// live one (about to lead). A granted entry behind a cut-in-line one still
+// leads until it notices and steps down.
 struct QueueHead {
     std::optional<Leader> leader;
     std::optional<EntryName> pending;

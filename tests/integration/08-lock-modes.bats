@@ -265,6 +265,7 @@ evict_stubborn_holder() {
         if [[ $how == timeout ]]; then
             evict_stubborn_holder -w 1
             wait_for "the cutter to time out" grep -q "timed out" "$T/c.err"
+            grep -q "^coordctl: timed out; the evicted holder's command is still running: $D/1-" "$T/c.err"
         else
             evict_stubborn_holder
             kill -TERM "$cutter"

@@ -91,6 +91,21 @@ leader_is() { [[ $("$COORDCTL" elect "$D" --leader) == "$1" ]]; }
     kill -TERM "$(cat "$T/pid-A")"
 }
 
+# Until its next check (TTL/3, 10 s by default) A's command still runs: A
+# still leads, whatever cut in line ahead of it.
+@test "--leader still names a leader that a cut-in-line entry has not yet made step down" {
+    candidate A
+    wait_for "A to lead" leads A
+    bg "$COORDCTL" lock --cut "$D" -- sh -c "echo cut-ran >> '$T/log'"
+    wait_for "the cut entry to queue" has_wait_files 2
+    run "$COORDCTL" elect "$D" --leader
+    [ "$status" -eq 0 ]
+    [ "$output" = A ]
+    refute file_has_line "$T/log" cut-ran
+    kill -TERM "$(cat "$T/pid-A")"
+    wait_for "the cut entry to run once A left" file_has_line "$T/log" cut-ran
+}
+
 @test "--observe prints A, then B after A resigns" {
     candidate A
     wait_for "A to lead" leads A
