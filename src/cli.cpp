@@ -7,7 +7,6 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
@@ -75,25 +74,24 @@ int run_cli(int argc, char** argv) {
     for (std::size_t i = 0; i < subcommand_count; ++i) known = known || invoked == subcommands[i].name;
     if (!known && !invoked.empty() && invoked[0] != '-')
         throw UsageError(fmt::format("unknown subcommand '{}'", invoked), "");
-    // The words before the first "--" (after the subcommand's name).
-    int head = 2;
-    while (head < argc && std::string_view(argv[head]) != "--")
-        ++head;
-    head = std::min(head, argc);
     std::vector<std::string>* command = nullptr;
+    int head = argc; // the "--" before the command, for a subcommand that runs one
     for (std::size_t i = 0; i < subcommand_count; ++i) {
         if (known && invoked != subcommands[i].name) continue;
         subs[i] = app.add_subcommand(subcommands[i].name, subcommands[i].description);
         if (invoked != subcommands[i].name) continue;
         // And of its options, those the command line can name.
-        OptionWords words(std::vector<std::string_view>(argv + 2, argv + head));
+        std::vector<std::string_view> args(argv + 2, argv + argc);
+        OptionWords words(args);
         Options options(*subs[i], words.help() ? nullptr : &words);
         subcommands[i].add(options, runs[i]);
         command = options.command_slot();
+        auto takes_value = [&options](std::string_view name) { return options.takes_value(name); };
+        if (command != nullptr) head = 2 + static_cast<int>(command_separator(args, takes_value));
     }
     try {
         // A command's words go to it as they are, not through CLI11.
-        app.parse(command != nullptr ? head : argc, argv);
+        app.parse(head, argv);
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
         os::open_closed_standard_streams();
         int code = run_cli(argc, argv);
         // What was printed must have been written (status, elect --leader...).
-        if (std::fflush(stdout) != 0) {
+        if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
             fmt::print(stderr, "coordctl: cannot write: standard output: {}\n",
                        std::strerror(errno));
             return exit_code::io_error;
@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "coordctl: {}\n", e.what());
         return e.code();
     } catch (const std::exception& e) {
+        if (std::ferror(stdout)) { // fmt::print's write failed (more than a buffer's worth)
+            fmt::print(stderr, "coordctl: cannot write: standard output: {}\n", e.what());
+            return exit_code::io_error;
+        }
         fmt::print(stderr, "coordctl: internal error: {}\n", e.what());
         return exit_code::internal;
     }

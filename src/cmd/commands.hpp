@@ -7,8 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coordctl {
@@ -24,7 +26,9 @@ class Options {
     // The option, or null if the command line cannot name it (not built).
     template <typename T>
     CLI::Option* option(const std::string& names, T& value, const std::string& description) {
-        return wanted(names) ? app_.add_option(names, value, description) : nullptr;
+        if (!wanted(names)) return nullptr;
+        valued(names);
+        return app_.add_option(names, value, description);
     }
     // The same, shown in help as "NAME TYPE".
     template <typename T>
@@ -65,6 +69,7 @@ class Options {
     // PATH would otherwise reach each subcommand's own checks).
     template <typename T>
     CLI::Option* required(const std::string& names, T& value, const std::string& description) {
+        valued(names);
         return app_.add_option(names, value, description)
             ->required()
             ->check([](const std::string& text) {
@@ -79,12 +84,24 @@ class Options {
         command_ = &value;
     }
     std::vector<std::string>* command_slot() const { return command_; }
+    // Whether an option built here takes a value ("--id", "-w"), for command_separator.
+    bool takes_value(std::string_view name) const {
+        return std::find(valued_.begin(), valued_.end(), name) != valued_.end();
+    }
 
   private:
     bool wanted(const std::string& names) { return words_ == nullptr || words_->may_name(names); }
+    void valued(const std::string& names) { // "-w,--timeout": both; a positional "DIR": none
+        for (std::size_t start = 0; start < names.size();) {
+            auto end = std::min(names.find(',', start), names.size());
+            if (names[start] == '-') valued_.push_back(names.substr(start, end - start));
+            start = end + 1;
+        }
+    }
     CLI::App& app_;
     const OptionWords* words_;
     std::vector<std::string>* command_ = nullptr;
+    std::vector<std::string> valued_;
 };
 
 // a->excludes(b), if both were built.

@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,8 +45,7 @@ CampaignOptions campaign_options(const ElectOptions& o, Queue& queue) {
     c.join.command = command_or_shell(o.command, o.shell_command);
     if (!o.ttl.empty()) c.join.ttl = parse_duration_option("--ttl", o.ttl);
     if (c.join.ttl.count() < 3) throw UsageError("--ttl: must be at least 3ms", "elect");
-    if (!o.poll_interval.empty())
-        c.wait.poll_interval = parse_duration_option("--poll-interval", o.poll_interval);
+    if (!o.poll_interval.empty()) c.wait.poll_interval = parse_poll_interval(o.poll_interval);
     c.wait.poll = o.poll || os::is_network_filesystem(queue.dir().fd());
     c.join.look_when_joining = !c.wait.poll;
     c.hold.child.argv = c.join.command;
@@ -112,11 +112,17 @@ int observe(const ElectOptions& o) {
     os::FileWatch dir_watch(loop);
     os::LockWaiter leader_change(loop);
     std::optional<std::optional<Leader>> shown;
+    int result = exit_code::ok;
     std::function<void()> look = [&] {
         auto head = queue_head(queue);
         if (!shown || *shown != head.leader) {
             fmt::print("{}\n", format_leader(head.leader, o.json, o.dir));
-            std::fflush(stdout);
+            if (std::fflush(stdout) != 0) { // nobody reads on: stop
+                fmt::print(stderr, "coordctl: cannot write: standard output: {}\n",
+                           std::strerror(errno));
+                result = exit_code::io_error;
+                return loop.stop();
+            }
             shown = head.leader;
         }
         // Wake when the leader dies, or when the next one is granted.
@@ -124,17 +130,18 @@ int observe(const ElectOptions& o) {
         auto watched = head.leader ? std::optional(head.leader->entry) : head.pending;
         if (!watched) return;
         auto probe = queue.probe(*watched);
-        auto kind = head.leader ? os::LockKind::owner : os::LockKind::waiting;
+        // (A granted entry whose record cannot be read leads nobody: wait for it to go.)
+        auto kind = head.leader || !probe.waiting ? os::LockKind::owner : os::LockKind::waiting;
         if (probe.fd) leader_change.start(probe.fd.get(), kind, look);
     };
-    Duration every = o.poll_interval.empty() ? Duration(200) : parse_duration_option("--poll-interval", o.poll_interval);
+    Duration every = o.poll_interval.empty() ? Duration(200) : parse_poll_interval(o.poll_interval);
     bool poll = o.poll || os::is_network_filesystem(queue.dir().fd());
     dir_watch.start(queue.dir().path(), every, poll, look);
     os::SignalWatch interrupt(loop, SIGINT, [&](int) { loop.stop(); });
     os::SignalWatch terminate(loop, SIGTERM, [&](int) { loop.stop(); });
     look();
-    loop.run();
-    return exit_code::ok;
+    if (result == exit_code::ok) loop.run();
+    return result;
 }
 
 int run_elect(const ElectOptions& o) {

@@ -62,6 +62,8 @@ std::vector<TaskRow> gather_tasks(const std::string& dir) {
             row.exit_code = result->exit_code;
             row.attempts = result->attempts;
             row.duration_ms = result->duration_ms;
+        } else if (state && state->stat_entry(task + ".json")) {
+            row.state = "unreadable"; // a result all the same: no worker takes the task
         } else {
             auto queue = Queue::open(dir + "/tasks/" + task, false);
             if (auto leader = current_leader(queue)) {

@@ -186,7 +186,7 @@ TaskOptions task_options(const WorkersOptions& o) {
     if (!o.ttl.empty()) t.ttl = parse_duration_option("--ttl", o.ttl);
     if (t.ttl.count() < 3) throw UsageError("--ttl: must be at least 3ms", "workers");
     if (!o.kill_after.empty()) t.kill_after = parse_duration_option("--kill-after", o.kill_after);
-    if (!o.poll_interval.empty()) t.poll_interval = parse_duration_option("--poll-interval", o.poll_interval);
+    if (!o.poll_interval.empty()) t.poll_interval = parse_poll_interval(o.poll_interval);
     t.poll = o.poll;
     return t;
 }

@@ -44,4 +44,24 @@ bool OptionWords::may_name(std::string_view names) const {
     return false;
 }
 
+std::size_t command_separator(const std::vector<std::string_view>& args,
+                              const std::function<bool(std::string_view)>& takes_value) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        auto word = args[i];
+        if (word == "--") return i;
+        if (is_long(word)) {
+            if (word.find('=') == std::string_view::npos && takes_value(word)) ++i;
+        } else if (is_short(word)) {
+            // "-nq" flags, "-w5" an option and its value, "-nw" then the value next.
+            for (std::size_t j = 1; j < word.size(); ++j) {
+                char name[] = {'-', word[j]};
+                if (!takes_value(std::string_view(name, 2))) continue;
+                if (j + 1 == word.size()) ++i;
+                break;
+            }
+        }
+    }
+    return args.size();
+}
+
 } // namespace coordctl

@@ -7,6 +7,8 @@
 // that names no option is reported the same way (tests/unit/test_cli_options).
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -27,5 +29,12 @@ class OptionWords {
     std::vector<std::string_view> words_; // "--name" (before any '='), or "-abc"
     bool help_ = false;
 };
+
+// Where a subcommand's own words end: the index in `args` of the first "--"
+// that is not an option's value (CLI11 takes the word after an option that
+// needs one as its value, "--" included: `--id --`), or args.size() if none.
+// `takes_value("--id")`, `takes_value("-w")`: whether that option needs one.
+std::size_t command_separator(const std::vector<std::string_view>& args,
+                              const std::function<bool(std::string_view)>& takes_value);
 
 } // namespace coordctl

@@ -45,7 +45,7 @@ struct StatusRow {
 // One task of a workers directory.
 struct TaskRow {
     std::string task;
-    std::string state; // "pending", "running", "done", "failed"
+    std::string state;    // "pending", "running", "done", "failed", "unreadable"
     std::int64_t pid = 0; // running: the worker; done/failed: the one that finished it
     std::string host;
     std::int64_t since_ms = 0; // running since

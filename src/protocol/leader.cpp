@@ -13,7 +13,7 @@ QueueHead queue_head(Queue& queue) {
         if (!first) first = entry;
         if (probe.waiting) continue; // not granted (yet)
         auto record = queue.read_record(entry);
-        if (!record) break;
+        if (!record) continue; // leads nobody we can name
         std::string id = record->label.empty() ? fmt::format("{}@{}", record->pid, record->host)
                                                : record->label;
         return {Leader{entry, *record, id}, std::nullopt};

@@ -86,12 +86,15 @@ std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
     auto me = queue_.join(request, *locked);
     auto entries = queue_.entries();
     // Under the join lock, so that no round is ever sealed of participants
-    // that disagree: whoever joins second sees the other and is refused.
-    // Entries whose record has no count (older versions, unreadable) are not judged.
+    // that disagree: whoever joins second sees the other and is refused. The
+    // live entries already there agree with each other, so the first with a
+    // count decides; dead ones are skipped (and removed), and entries whose
+    // record has no count (older versions, unreadable) are not judged.
     for (const auto& entry : entries) {
-        if (entry == me->name()) continue;
+        if (entry == me->name() || !alive(entry)) continue;
         auto record = queue_.read_record(entry);
-        if (!record || record->count == 0 || record->count == count_) continue;
+        if (!record || record->count == 0) continue;
+        if (record->count == count_) break;
         me->leave();
         return EnterResult{EnterStep::count_conflict, nullptr, std::nullopt,
                            fmt::format("entry {} uses --count {}, this one --count {}", entry.str(),

@@ -1,5 +1,6 @@
 #include "protocol/task_runner.hpp"
 
+#include "core/error.hpp"
 #include "os/host.hpp"
 
 #include <fmt/format.h>
@@ -23,7 +24,10 @@ std::optional<TaskResult> read_task_result(const os::Directory& state, const std
 
 bool task_finished(const os::Directory& state, const std::string& task) {
     auto name = task + ".json";
-    if (!state.stat_entry(name) && errno == ENOENT) return false;
+    if (!state.stat_entry(name)) {
+        if (errno == ENOENT) return false;
+        throw Error("cannot read result file", state.path_of(name), errno);
+    }
     if (!read_task_result(state, task))
         fmt::print(stderr,
                    "coordctl: warning: unreadable result file: task {} not run (remove the file to "
@@ -73,6 +77,7 @@ void TaskRunner::on_wait_done(WaitOutcome outcome) {
 void TaskRunner::run() {
     if (stopping_) return end(TaskEnd::stopped);
     ++history_.attempts;
+    ++tries_;
     running_ = true;
     started_ms_ = os::now_unix_ms();
     HoldOptions hold;
@@ -105,9 +110,9 @@ void TaskRunner::on_exit(int code, bool lost) {
         record(true, code);
         return end(TaskEnd::done);
     }
-    if (history_.attempts <= options_.retries) {
+    if (tries_ <= options_.retries) {
         fmt::print(stderr, "coordctl: task {} failed with {}; retrying ({} of {})\n", task_, code,
-                   history_.attempts, options_.retries);
+                   tries_, options_.retries);
         return next_.start(Duration(0), [this] { run(); });
     }
     record(false, code);

@@ -83,6 +83,7 @@ class TaskRunner {
     bool running_ = false; // its command runs now
     bool stopping_ = false;
     TaskHistory history_;
+    int tries_ = 0; // runs in this hold: --retries counts these (a lost hold's run is no failure)
     int exits_in_a_row_ = 0;
     std::int64_t started_ms_ = 0;
 };

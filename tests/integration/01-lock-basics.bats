@@ -13,6 +13,12 @@ load helpers
     run "$COORDCTL" lock "$D" -- printf '<%s>' '[0-9]' '[]' '[a,b]' 'a,b' -- --help -n ''
     [ "$status" -eq 0 ]
     [ "$output" = "<[0-9]><[]><[a,b]><a,b><--><--help><-n><>" ]
+    run "$COORDCTL" lock "$D" --id -- -w -- -- echo x # --id's value, -w's (invalid), then the command
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == "coordctl: --timeout: invalid duration '--'"* ]]
+    run "$COORDCTL" lock "$D" --id -- -- echo x
+    [ "$status" -eq 0 ]
+    [ "$output" = x ]
     printf 'abc\n123\n' >"$T/lines"
     run "$COORDCTL" elect "$D" --once -- grep -x '[0-9]*' "$T/lines"
     [ "$status" -eq 0 ]

@@ -200,6 +200,17 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
         [ "$status" -eq 0 ]
     done
     refute file_has_line "$T/log" start-b
+    # A participant killed while waiting does not hold its count against the next ones.
+    participant e 3
+    wait_for "e to join" has_wait_files 1
+    kill -9 "$(pid_of e)"
+    fast f 2
+    fast g 2
+    for p in f g; do
+        wait_status "$(pid_of $p)"
+        [ "$status" -eq 0 ]
+    done
+    file_has_line "$T/log" "start-f f g"
 }
 
 @test "fewer than N: -w gives up with 75 and leaves nothing" {

@@ -68,6 +68,13 @@ load helpers
     run sh -c "'$COORDCTL' status --json '$D' > /dev/full"
     [ "$status" -eq 74 ]
     [ "$output" = "coordctl: cannot write: standard output: No space left on device" ]
+    # More than a stdio buffer's worth: the write fails before the flush.
+    local i
+    for i in $(seq 15); do "$COORDCTL" lock --hold --owner-pid $$ --shared "$D" >/dev/null; done
+    run sh -c "'$COORDCTL' status --json '$D' > /dev/full"
+    [ "$status" -eq 74 ]
+    [[ $output == "coordctl: cannot write: standard output: "*"No space left on device" ]]
+    rm "$D"/1-*
 }
 
 @test "--owner-pid needs --hold; --hold takes no command" {

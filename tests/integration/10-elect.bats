@@ -94,7 +94,7 @@ leader_is() { [[ $("$COORDCTL" elect "$D" --leader) == "$1" ]]; }
 # Until its next check (TTL/3, 10 s by default) A's command still runs: A
 # still leads, whatever cut in line ahead of it.
 @test "--leader still names a leader that a cut-in-line entry has not yet made step down" {
-    candidate A
+    candidate A --ttl 1h # its next check is 20 minutes away
     wait_for "A to lead" leads A
     bg "$COORDCTL" lock --cut "$D" -- sh -c "echo cut-ran >> '$T/log'"
     wait_for "the cut entry to queue" has_wait_files 2

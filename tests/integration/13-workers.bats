@@ -164,4 +164,18 @@ SH
     [ "$output" = "coordctl: warning: unreadable result file: task x not run (remove the file to run it): $D/state/x.json" ]
     refute file_exists "$T/log"
     [ "$(cat "$D/state/x.json")" = garbage ]
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq -r '.tasks[] | select(.task == "x") | .state')" = unreadable ]
+}
+
+@test "batch: a run whose hold was lost does not use up --retries" {
+    gate_make g
+    bg "$COORDCTL" workers "$D" --task t --capacity 1 --retries 1 -- sh -c "n=\$(cat '$T/runs' 2>/dev/null | wc -l); echo run >>'$T/runs'; case \$n in 0) $(gate_cmd g);; 1) exit 1;; esac"
+    local worker=$!
+    wait_for "the first run" file_exists "$T/runs"
+    rm "$D"/tasks/t/[01]-*
+    wait_status "$worker"
+    [ "$status" -eq 1 ] # a hold was lost
+    [ "$(wc -l <"$T/runs")" -eq 3 ] # lost, failed, retried once: done
+    [ "$(jq -r '.state + " " + (.attempts | tostring)' "$D/state/t.json")" = "done 3" ]
 }

@@ -54,3 +54,24 @@ TEST_CASE("help: --help, -h, or an h in a short group, anywhere") {
     CHECK(words({"/tmp/q", "--", "--help"}).help()); // in case "--" is a value
     CHECK_FALSE(words({"--hold", "/tmp/q", "--", "sh", "-c", "echo -h"}).help());
 }
+
+TEST_CASE("command_separator: the first -- that is not an option's value") {
+    auto takes_value = [](std::string_view name) {
+        return name == "--id" || name == "-w" || name == "--timeout" || name == "-c";
+    };
+    auto at = [&](std::vector<std::string_view> args) {
+        return coordctl::command_separator(args, takes_value);
+    };
+    CHECK(at({"D", "--", "grep", "[0-9]"}) == 1);
+    CHECK(at({"D", "-n", "--", "x"}) == 2);
+    CHECK(at({"D", "--id", "--", "--", "x"}) == 3); // --id's value is "--"
+    CHECK(at({"D", "--id=--", "--", "x"}) == 2);    // attached
+    CHECK(at({"D", "-w", "--", "--", "x"}) == 3);   // -w's value
+    CHECK(at({"D", "-w5", "--", "x"}) == 2);        // attached to the letter
+    CHECK(at({"D", "-nw", "--", "--", "x"}) == 3);  // flags, then -w: its value next
+    CHECK(at({"D", "-nq", "--", "x"}) == 2);        // flags only
+    CHECK(at({"D", "--shared", "--", "x"}) == 2);   // a flag
+    CHECK(at({"D", "-c", "echo", "x"}) == 4);       // none
+    CHECK(at({}) == 0);
+    CHECK(at({"--id"}) == 1); // a value missing at the end
+}
