@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <stdio_ext.h>
 #include <unistd.h>
 
 namespace coordctl {
@@ -98,8 +99,11 @@ void Campaign::hand_over() {
     // A path the caller did not get is a hold nobody can release: leave.
     std::fputs((absolute_path(ticket_->path()) + "\n").c_str(), stdout);
     if (std::fflush(stdout) != 0) {
+        int err = errno;
+        __fpurge(stdout); // reported here, not again at exit
+        std::clearerr(stdout);
         fmt::print(stderr, "coordctl: cannot write the wait file's path: standard output: {}\n",
-                   std::strerror(errno));
+                   std::strerror(err));
         return end({exit_code::io_error, 0, false});
     }
     ticket_->hand_over();
