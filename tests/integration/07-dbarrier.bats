@@ -204,6 +204,7 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     participant e 3
     wait_for "e to join" has_wait_files 1
     kill -9 "$(pid_of e)"
+    wait_for "e to be gone" process_gone "$(pid_of e)"
     fast f 2
     fast g 2
     for p in f g; do
