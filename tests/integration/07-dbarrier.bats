@@ -191,6 +191,7 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     [ "$status" -eq 64 ]
     [ "$(started)" -eq 0 ]
     participant c 3
+    wait_for "c to join" has_entry_labelled c
     fast d 3
     wait_for "a, c and d to start together" file_has_line "$T/log" "start-a a c d"
     gate_open a
@@ -206,6 +207,7 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     kill -9 "$(pid_of e)"
     wait_for "e to be gone" process_gone "$(pid_of e)"
     fast f 2
+    wait_for "f to join" has_entry_labelled f
     fast g 2
     for p in f g; do
         wait_status "$(pid_of $p)"
