@@ -431,8 +431,14 @@ bool touch(int fd) { return ::futimens(fd, nullptr) == 0; }
 std::optional<std::string> read_small(int fd, std::size_t max) {
     std::string text;
     char chunk[4096];
+    bool pipe = false; // a pipe (--task-file <(cmd)) is read from where it is
     while (true) {
-        ssize_t n = ::pread(fd, chunk, sizeof chunk, static_cast<off_t>(text.size()));
+        ssize_t n = pipe ? ::read(fd, chunk, sizeof chunk)
+                         : ::pread(fd, chunk, sizeof chunk, static_cast<off_t>(text.size()));
+        if (n < 0 && errno == ESPIPE && !pipe) {
+            pipe = true;
+            continue;
+        }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return std::nullopt;
         if (n == 0) return text;

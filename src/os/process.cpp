@@ -96,6 +96,7 @@ void ProcessExitWatch::start(pid_t pid, std::chrono::milliseconds poll_every,
     stop();
     fn_ = std::move(fn);
     pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    bool gone = !pidfd_ && errno == ESRCH;
     if (pidfd_) {
         watch_ = std::make_unique<ReadableWatch>(loop_, pidfd_.get(), [this] {
             auto fn = fn_;
@@ -104,6 +105,7 @@ void ProcessExitWatch::start(pid_t pid, std::chrono::milliseconds poll_every,
         });
         return;
     }
+    if (gone) poll_every = std::chrono::milliseconds(0); // say so at once
     poll_.start_repeating(poll_every, [this, pid] {
         if (process_exists(pid)) return;
         auto fn = fn_;

@@ -132,6 +132,22 @@ load helpers
     rm "$file"
 }
 
+@test "lease-touch --while-pid of a process already gone refreshes once and stops at once" {
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid $$ "$D")
+    touch -d '1 hour ago' "$file"
+    true &
+    local gone=$!
+    wait "$gone"
+    bg "$COORDCTL" lease-touch --every 1h --while-pid "$gone" "$file"
+    local toucher=$!
+    wait_for "lease-touch to stop (not after one --every of 1h)" process_gone "$toucher"
+    wait_status "$toucher"
+    [ "$status" -eq 0 ]
+    [ $(($(date +%s) - $(stat -c %Y "$file"))) -lt 60 ]
+    rm "$file"
+}
+
 @test "an entry from another host with an old heartbeat is removed after its TTL, with a warning" {
     local file
     file=$(COORDCTL_HOST_ID=otherhost "$COORDCTL" lock --hold --owner-pid $$ --id remote "$D")

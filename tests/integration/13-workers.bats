@@ -116,6 +116,10 @@ SH
     run "$COORDCTL" workers "$D" --task-file "$T/list" --capacity 1 -- sh -c "echo {} >> '$T/ran'"
     [ "$status" -eq 0 ]
     [ "$(sort "$T/ran" | tr '\n' ' ')" = "one two " ]
+    # A pipe (process substitution) is read as a file is.
+    run "$COORDCTL" workers "$D/piped" --task-file <(printf 'three\nfour\n') --capacity 1 -- sh -c "echo {} >> '$T/ran-piped'"
+    [ "$status" -eq 0 ]
+    [ "$(sort "$T/ran-piped" | tr '\n' ' ')" = "four three " ]
     run "$COORDCTL" workers "$D" --capacity 1 -- true
     [ "$status" -eq 64 ]
     run "$COORDCTL" workers "$D" --task-file "$T" --capacity 1 -- true
