@@ -2,6 +2,7 @@
 
 #include "core/duration.hpp"
 #include "core/json_field.hpp"
+#include "core/record.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -43,7 +44,8 @@ std::optional<BarrierRecord> parse_barrier_record(std::string_view text) {
 std::string describe_setter(const std::optional<BarrierRecord>& record, std::int64_t now_ms) {
     if (!record) return "";
     auto age = Duration(std::max<std::int64_t>(0, now_ms - record->created_ms));
-    return fmt::format("by {}@{} {} ago", record->pid, record->host, format_duration(age));
+    return fmt::format("by {}@{} {} ago", record->pid, printable(record->host),
+                       format_duration(age));
 }
 
 bool barrier_lifted(const BarrierSight& found, const BarrierSight& now) {

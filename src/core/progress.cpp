@@ -6,9 +6,9 @@ namespace coordctl {
 
 std::string describe_owner(const std::optional<Record>& record) {
     if (!record) return "an unknown owner";
-    std::string label = record->label.empty() ? "" : fmt::format(" [{}]", record->label);
+    std::string label = record->label.empty() ? "" : fmt::format(" [{}]", printable(record->label));
     std::string what = record->hold ? "held with --hold" : command_line(record->command);
-    return fmt::format("{}@{}{} ({})", record->pid, record->host, label, what);
+    return fmt::format("{}@{}{} ({})", record->pid, printable(record->host), label, what);
 }
 
 std::string format_wait_status(const std::string& dir, const WaitStatus& status) {

@@ -222,9 +222,28 @@ std::string command_line(const std::vector<std::string>& command) {
     std::string line;
     for (const auto& word : command) {
         if (!line.empty()) line += ' ';
-        line += word;
+        line += printable(word);
     }
     return line;
+}
+
+std::string printable(std::string_view text) {
+    auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+    if (std::none_of(text.begin(), text.end(), control)) return std::string(text);
+    std::string out;
+    for (unsigned char c : text) {
+        if (!control(c))
+            out += static_cast<char>(c);
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c == '\r')
+            out += "\\r";
+        else
+            out += fmt::format("\\x{:02x}", c);
+    }
+    return out;
 }
 
 } // namespace coordctl

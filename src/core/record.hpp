@@ -91,7 +91,11 @@ struct SlotsGrant {
 };
 std::optional<SlotsGrant> parse_slots_grant(std::string_view text);
 
-// The command as one line for humans: words joined by spaces, "(none)" if empty.
+// The command as one line for humans: words joined by spaces, "(none)" if
+// empty, each word printable().
 std::string command_line(const std::vector<std::string>& command);
+// Text from a record (label, host, command word) as one line for a terminal:
+// control characters escaped as \n, \t, \r or \xNN; the rest unchanged.
+std::string printable(std::string_view text);
 
 } // namespace coordctl

@@ -46,7 +46,7 @@ StatusRow row_of(const StatusFacts& f, std::size_t position) {
 }
 
 std::string owner_of(const StatusRow& row) {
-    return row.pid == 0 ? "?" : fmt::format("{}@{}", row.pid, row.host);
+    return row.pid == 0 ? "?" : fmt::format("{}@{}", row.pid, printable(row.host));
 }
 
 std::string mode_of(const StatusRow& row) {
@@ -116,9 +116,10 @@ std::string format_status_table(const std::vector<StatusRow>& rows, std::int64_t
         {"POS", "TOKEN", "MODE", "STATE", "OWNER", "FOR", "BEAT", "LIVENESS", "LABEL", "COMMAND"}};
     for (const auto& row : rows) {
         auto since = row.since_ms == 0 ? std::string("?") : format_duration(Duration(now_ms - row.since_ms));
-        cells.push_back({std::to_string(row.position), std::to_string(row.token), mode_of(row), row.state,
-                         owner_of(row), since, format_duration(Duration(row.heartbeat_age_ms)),
-                         row.liveness, row.label.empty() ? "-" : row.label, what_of(row)});
+        cells.push_back({std::to_string(row.position), std::to_string(row.token), mode_of(row),
+                         row.state, owner_of(row), since,
+                         format_duration(Duration(row.heartbeat_age_ms)), row.liveness,
+                         row.label.empty() ? "-" : printable(row.label), what_of(row)});
     }
     std::string table = align(cells);
     if (!colour) return table;

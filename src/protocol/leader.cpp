@@ -22,7 +22,7 @@ QueueHead queue_head(Queue& queue) {
 }
 
 std::string format_leader(const std::optional<Leader>& leader, bool json, const std::string& dir) {
-    if (!json) return leader ? leader->id : "";
+    if (!json) return leader ? printable(leader->id) : "";
     if (!leader) return "null";
     nlohmann::json j = {{"id", leader->id},
                         {"token", leader->entry.token},

@@ -30,6 +30,28 @@ load helpers
     gate_open h
 }
 
+@test "a label or command with control characters stays on one line, escaped; JSON keeps it as it is" {
+    local label=$'a\e[31mred\nb'
+    gate_make g
+    bg "$COORDCTL" lock -q --id "$label" "$D" -- sh -c "$(gate_cmd g)"$'\ntrue'
+    local holder=$!
+    wait_for "the holder to hold" has_wait_files 1
+    local shown="sh -c $(gate_cmd g)\\ntrue"
+    run "$COORDCTL" status "$D"
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 2 ]
+    [[ ${lines[1]} == *" a\\x1b[31mred\\nb  $shown" ]]
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq -r '.entries[0].label')" = "$label" ]
+    run "$COORDCTL" lock -n "$D" -- true
+    [ "$status" -eq 75 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ $output == "coordctl: lock is held by "*" [a\\x1b[31mred\\nb] ($shown): $D" ]]
+    gate_open g
+    wait_status "$holder"
+    [ "$status" -eq 0 ]
+}
+
 @test "status says why an entry is stale" {
     hold_gate h
     bg "$COORDCTL" lock -q "$D" -- true

@@ -35,6 +35,12 @@ TEST_CASE("describe_owner: pid@host, label, command") {
     CHECK(describe_owner(owner("x", {"true"})) == "1234@build-01 [x] (true)");
 }
 
+TEST_CASE("describe_owner: one line whatever the label and command hold") {
+    auto r = owner("a\x1b[2Jb\nc", {"sh", "-c", "x\ny"});
+    r.host = "h\x07";
+    CHECK(describe_owner(r) == "1234@h\\x07 [a\\x1b[2Jb\\nc] (sh -c x\\ny)");
+}
+
 TEST_CASE("describe_owner: without a readable record") {
     CHECK(describe_owner(std::nullopt) == "an unknown owner");
 }

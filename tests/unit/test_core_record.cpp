@@ -305,6 +305,17 @@ TEST_CASE("command_line: words joined by spaces") {
     CHECK(command_line({"true"}) == "true");
     CHECK(command_line({"sleep", "5"}) == "sleep 5");
     CHECK(command_line({"sh", "-c", "echo hi && sleep 1"}) == "sh -c echo hi && sleep 1");
+    CHECK(command_line({"sh", "-c", "echo a\necho b"}) == "sh -c echo a\\necho b");
+}
+
+TEST_CASE("printable: control characters escaped, the rest unchanged") {
+    using coordctl::printable;
+    CHECK(printable("") == "");
+    CHECK(printable("nightly backup é") == "nightly backup é");
+    CHECK(printable("a\nb\tc\rd") == "a\\nb\\tc\\rd");
+    CHECK(printable("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m");
+    CHECK(printable(std::string("nul\0del\x7f", 8)) == "nul\\x00del\\x7f");
+    CHECK(printable("back\\slash") == "back\\slash");
 }
 
 TEST_CASE("parse_record rejects a non-positive ttl and an unknown mode") {
