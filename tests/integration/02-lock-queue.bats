@@ -149,7 +149,8 @@ SH
         "$COORDCTL" lock "$D" -q -- sh -c "echo w >> '$T/log'" 3>&- &
         pids+=($!)
     done
-    wait_for "300 waiters to queue" has_wait_files 301
+    # They join one at a time under the join lock: slow on a loaded machine.
+    WAIT_FOR_SECONDS=60 wait_for "300 waiters to queue" has_wait_files 301
     gate_open h
     for pid in "${pids[@]}"; do wait "$pid"; done
     [ "$(grep -c '^w$' "$T/log")" -eq 300 ]

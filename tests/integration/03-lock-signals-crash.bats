@@ -16,7 +16,7 @@ load helpers
 
 @test "SIGINT while waiting cancels the wait and removes the wait file" {
     hold_gate h
-    bg "$COORDCTL" lock "$D" -q -- echo waiter-ran
+    bg "$COORDCTL" lock "$D" -q -- sh -c "echo waiter-ran >> '$T/log'"
     local waiter=$!
     wait_for "the waiter to queue" has_wait_files 2
     kill -INT "$waiter"
@@ -179,7 +179,7 @@ inner 1" ]
 
 @test "a waiter whose own wait file is removed stops and says so (79)" {
     hold_gate h
-    bg "$COORDCTL" lock "$D" -- echo waiter-ran
+    bg "$COORDCTL" lock "$D" -- sh -c "echo waiter-ran >> '$T/log'"
     local waiter=$!
     wait_for "the waiter to queue" has_wait_files 2
     rm "$D/$(ls "$D" | sort | sed -n 2p)"
@@ -199,7 +199,11 @@ inner 1" ]
     bg "$COORDCTL" lock "$D" -- sh -c "echo waiter-ran >> '$T/log'"
     local waiter=$!
     wait_for "the waiter to queue" has_wait_files 2
+    # rm -r removes one file at a time: the waiter must not look in between
+    # (the holder's file gone, its own still there: its turn).
+    kill -STOP "$waiter"
     rm -r "$D"
+    kill -CONT "$waiter"
     wait_status "$waiter"
     [ "$status" -eq 79 ]
     wait_status "$holder"

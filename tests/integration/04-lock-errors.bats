@@ -292,6 +292,8 @@ EOF2
     bg "$COORDCTL" lock "$D" -q -- sh -c "echo second >> '$T/log'"
     local second=$!
     wait_for "the second to queue behind the holder" has_wait_files 2
+    # The temporary name goes once the join is over, just after the real one appears.
+    wait_for "the second to wait in its event loop" in_event_loop "$second"
     [ -z "$(find "$D" -name '.tmp-*')" ]
     gate_open a
     wait_status "$second"

@@ -142,7 +142,10 @@ bg_wait() {
     bg_wait 1 "$D/gate"
     local waiter=$!
     wait_for "the waiter to watch the barrier" watching "$waiter"
-    kill -9 "$waiter"
+    local coordctl
+    coordctl=$(pgrep -P "$waiter" coordctl)
+    kill -9 "$coordctl"
+    wait_for "the waiting coordctl to be gone" process_gone "$coordctl"
     [ -f "$D/gate" ]
     "$COORDCTL" barrier unset "$D/gate"
 }

@@ -148,7 +148,9 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     wait_for "b to die" process_gone "$(pid_of b)"
     [ -f "$D/.round" ]
     fast c 2
-    wait_for "c to join and clear the dead round" has_wait_files 1
+    # c removes the dead entries and the round marker, then adds its own.
+    wait_for "c to join, after clearing the dead round" has_entry_labelled c
+    has_wait_files 1
     [ ! -e "$D/.round" ]
     fast d 2
     for p in c d; do

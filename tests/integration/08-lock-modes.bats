@@ -75,7 +75,7 @@ load helpers
 }
 
 # The race between a later waiter's look and its wait: strace holds d for
-# 3 s in the release of the token lock after its join's look (its 4th
+# 6 s in the release of the token lock after its join's look (its 4th
 # flock(2)), and c, the entry d saw as its predecessor, is granted meanwhile.
 # d must then wait for the two holders it now has ahead (b, c), not for c to go.
 @test "--slots: a waiter whose predecessor is granted between its look and its wait looks again" {
@@ -85,7 +85,7 @@ load helpers
     bg "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo start-c >> '$T/log'; $(gate_cmd c)"
     wait_for "c to queue" has_wait_files 3
     bg env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-        strace -qq -e inject=flock:delay_exit=3000000:when=4 -o "$T/d.strace" \
+        strace -qq -e inject=flock:delay_exit=6000000:when=4 -o "$T/d.strace" \
         "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "echo d >> '$T/log'"
     wait_for "d to be held in its token lock's release" grep -qs 'flock(.*LOCK_UN.*DELAYED' "$T/d.strace"
     gate_open a # c is granted
@@ -93,7 +93,7 @@ load helpers
     # Else the race was not provoked: d armed its wait after c's grant.
     [[ $(tail -n 1 "$T/d.strace") == *LOCK_UN*DELAYED* ]]
     gate_open b # b's slot is free while c holds
-    wait_for "d to run while c holds" file_has_line "$T/log" d
+    WAIT_FOR_SECONDS=15 wait_for "d to run while c holds" file_has_line "$T/log" d
     gate_open c
 }
 

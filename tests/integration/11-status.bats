@@ -58,6 +58,8 @@ load helpers
     local waiter=$!
     wait_for "the waiter to queue" has_wait_files 2
     kill -9 "$waiter"
+    wait_status "$waiter" # reaped: its files and kernel locks are closed
+    [ "$status" -eq 137 ]
     run "$COORDCTL" status --json "$D"
     [ "$(echo "$output" | jq -r '.entries[1].alive')" = false ]
     [ "$(echo "$output" | jq -r '.entries[1].liveness')" = "stale: its process is gone" ]

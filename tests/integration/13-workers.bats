@@ -52,7 +52,7 @@ SH
 }
 
 @test "--restart: a SIGKILLed worker's tasks restart on the other worker" {
-    local cmd="echo \"\$PPID {}\" >> '$T/starts'; exec sleep 600"
+    local cmd="echo \"\$PPID {} \$\$\" >> '$T/starts'; exec sleep 600"
     bg "$COORDCTL" workers "$D" --tasks 2 --capacity 2 --restart -- sh -c "$cmd"
     local a=$!
     wait_for "worker A to start both tasks" eval "[ \$(grep -c . '$T/starts' 2>/dev/null) -eq 2 ]"
@@ -66,7 +66,10 @@ SH
     kill -TERM "$b"
     wait_status "$b"
     [ "$status" -eq 143 ]
-    refute pgrep -f "sleep 600" -P "$b"
+    # It exits once its commands have: none is left running.
+    for pid in $(awk -v b="$b" '$1 == b { print $3 }' "$T/starts"); do
+        process_gone "$pid"
+    done
 }
 
 @test "--restart: a command that exits is started again after a backoff" {

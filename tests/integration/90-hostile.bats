@@ -299,7 +299,8 @@ hold_token() {
 
 @test "a waiter whose turn comes while the join lock is stuck gives up within -w, then the queue goes on" {
     hold_gate h
-    bg "$COORDCTL" lock -w 1s "$D" -- echo ran 2>"$T/err"
+    # -w long enough for the join lock to be taken before the waiter's turn
+    bg "$COORDCTL" lock -w 3s "$D" -- echo ran 2>"$T/err"
     local waiter=$!
     wait_for "the waiter to queue" has_wait_files 2
     hold_token t
@@ -319,17 +320,17 @@ hold_token() {
     hold_gate h
     hold_token t
     local start=$EPOCHREALTIME
-    bg "$COORDCTL" lock -v -w 3s "$D" -- echo ran 2>"$T/err"
+    bg "$COORDCTL" lock -v -w 4s "$D" -- echo ran 2>"$T/err"
     local waiter=$!
     wait_for "the waiter to say it waits for the join lock" grep -q "join lock" "$T/err"
-    sleep 2 # the scenario: the join lock stays taken for most of the timeout
+    sleep 2 # the scenario: the join lock stays taken for half the timeout
     gate_open t
     wait_for "the waiter to join the queue" has_wait_files 2
     wait_for "the waiter to give up" process_gone "$waiter"
     wait_status "$waiter"
     [ "$status" -eq 75 ]
-    # 3 s in all (a second timeout after the join would make it 5 s)
-    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 4.2) }'
+    # 4 s in all (a second timeout after the join would make it 6 s)
+    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 5.2) }'
     gate_open h
 }
 
@@ -386,17 +387,18 @@ has_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
 }
 
 @test "dbarrier: -w still gives up in time when the join lock gets stuck after joining" {
-    bg "$COORDCTL" dbarrier -w 1s "$D" --count 2 -- echo ran 2>"$T/err"
+    local start=$EPOCHREALTIME
+    # -w long enough for the join lock to be taken before it runs out
+    bg "$COORDCTL" dbarrier -w 3s "$D" --count 2 -- echo ran 2>"$T/err"
     local participant=$!
     wait_for "the participant to join" has_wait_files 1
     hold_token t
-    local start=$EPOCHREALTIME
     wait_for "the participant to give up" process_gone "$participant"
     wait_status "$participant"
     [ "$status" -eq 75 ]
     [ "$(cat "$T/err")" = "coordctl: timed out; the queue's join lock is held too long by another process: $D/.token" ]
-    # -w 1s, then about a second more of trying the join lock, not until it is free
-    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 6) }'
+    # -w 3s, then about a second more of trying the join lock, not until it is free
+    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 8) }'
     [ "$(wait_files)" -eq 0 ]
     gate_open t
 }

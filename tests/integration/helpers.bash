@@ -85,7 +85,13 @@ refute() { ! "$@"; }
 # in_event_loop PID: the process is blocked in its event loop (epoll).
 in_event_loop() { grep -q epoll "/proc/$1/wchan" 2>/dev/null; }
 file_exists() { [[ -e $1 ]]; }
-process_gone() { ! kill -0 "$1" 2>/dev/null || [[ $(ps -o stat= -p "$1") == Z* ]]; }
+# process_gone PID: PID has exited, its files (and kernel locks) closed: a
+# zombie counts once no other thread of it is still exiting (the main thread
+# shows Z before the others have closed the shared files).
+process_gone() {
+    ! kill -0 "$1" 2>/dev/null ||
+        { [[ $(ps -o stat= -p "$1") == Z* ]] && [[ $(ls "/proc/$1/task" 2>/dev/null | wc -l) -le 1 ]]; }
+}
 
 # A gate: a command blocks in `gate_wait NAME` until the test runs `gate_open NAME`.
 gate_make() { mkfifo "$T/gate-$1"; }
