@@ -107,7 +107,14 @@ std::string format_task_json(const std::string& dir, const std::vector<TaskRow>&
 
 std::vector<StatusRow> status_rows(const std::vector<StatusFacts>& facts) {
     std::vector<StatusRow> rows;
-    for (std::size_t i = 0; i < facts.size(); ++i) rows.push_back(row_of(facts[i], i + 1));
+    for (const auto& f : facts)
+        rows.push_back(row_of(f, 0));
+    // Holders first: a waiter that cut in line sorts before them but never
+    // overtakes them (its own progress line counts them ahead of it).
+    std::stable_partition(rows.begin(), rows.end(),
+                          [](const StatusRow& r) { return r.state == "held"; });
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i].position = i + 1;
     return rows;
 }
 

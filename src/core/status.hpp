@@ -57,6 +57,8 @@ struct TaskRow {
 std::string format_task_table(const std::vector<TaskRow>& rows, std::int64_t now_ms);
 std::string format_task_json(const std::string& dir, const std::vector<TaskRow>& rows);
 
+// One row per entry of facts (in queue order): the holders first, then the
+// others in queue order; positions from 1.
 std::vector<StatusRow> status_rows(const std::vector<StatusFacts>& facts);
 // An aligned table with a header line; `now_ms` turns times into ages.
 std::string format_status_table(const std::vector<StatusRow>& rows, std::int64_t now_ms, bool colour);

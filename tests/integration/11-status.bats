@@ -30,6 +30,23 @@ load helpers
     gate_open h
 }
 
+@test "the holder is listed first, before a waiter that cut in line, whose position agrees with its own progress line" {
+    hold_gate h
+    bg "$COORDCTL" lock -q --id normal "$D" -- true
+    wait_for "the normal waiter to queue" has_wait_files 2
+    bg "$COORDCTL" lock -v --cut --id cutter "$D" -- true 2>"$T/cutter.err"
+    wait_for "the cutter to say its position" grep -q "position" "$T/cutter.err"
+    run "$COORDCTL" status "$D"
+    [ "$status" -eq 0 ]
+    [[ ${lines[1]} == "1    1      exclusive      held "*" h "* ]]
+    [[ ${lines[2]} == "2    3      exclusive,cut  waiting "*" cutter "* ]]
+    [[ ${lines[3]} == "3    2      exclusive      waiting "*" normal "* ]]
+    grep -q "position 2 (1 ahead)" "$T/cutter.err"
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq -r '.entries | map("\(.position):\(.token)") | join(" ")')" = "1:1 2:3 3:2" ]
+    gate_open h
+}
+
 @test "a label or command with control characters stays on one line, escaped; JSON keeps it as it is" {
     local label=$'a\e[31mred\nb'
     gate_make g

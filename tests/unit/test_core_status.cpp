@@ -1,0 +1,54 @@
+#include "core/status.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using coordctl::EntryName;
+using coordctl::Liveness;
+using coordctl::Priority;
+using coordctl::status_rows;
+using coordctl::StatusFacts;
+
+namespace {
+
+StatusFacts entry(Priority priority, std::uint64_t token, bool waiting,
+                  Liveness liveness = Liveness::alive_locked) {
+    StatusFacts f;
+    f.entry.priority = priority;
+    f.entry.token = token;
+    f.waiting = waiting;
+    f.verdict.liveness = liveness;
+    return f;
+}
+
+std::string order(const std::vector<coordctl::StatusRow>& rows) {
+    std::string text;
+    for (const auto& r : rows)
+        text += std::to_string(r.position) + ":" + std::to_string(r.token) + r.state[0] + " ";
+    return text;
+}
+
+} // namespace
+
+TEST_CASE("status_rows: queue order, positions from 1") {
+    auto rows = status_rows({entry(Priority::normal, 1, false), entry(Priority::normal, 2, true),
+                             entry(Priority::normal, 3, true)});
+    CHECK(order(rows) == "1:1h 2:2w 3:3w ");
+}
+
+TEST_CASE("status_rows: a holder comes before the waiters that cut in line (sorted before it)") {
+    // Queue order (names): the cut entries 4 and 5, then the holder 1, then 2.
+    auto rows = status_rows({entry(Priority::cut, 4, true), entry(Priority::cut, 5, true),
+                             entry(Priority::normal, 1, false), entry(Priority::normal, 2, true)});
+    CHECK(order(rows) == "1:1h 2:4w 3:5w 4:2w ");
+}
+
+TEST_CASE("status_rows: shared holders together first; a stale entry keeps its queue place among "
+          "the others") {
+    auto rows = status_rows({entry(Priority::cut, 9, true), entry(Priority::normal, 1, false),
+                             entry(Priority::normal, 2, false, Liveness::stale),
+                             entry(Priority::normal, 3, false), entry(Priority::normal, 4, true)});
+    CHECK(order(rows) == "1:1h 2:3h 3:9w 4:2s 5:4w ");
+}
