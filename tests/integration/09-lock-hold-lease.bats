@@ -104,6 +104,17 @@ load helpers
     run "$COORDCTL" lease-touch "$T/notes"
     [ "$status" -eq 64 ]
     [[ $output == *"not a wait file name"* ]]
+    # Named like one, but a directory or a symbolic link (never followed).
+    mkdir "$T/1-00000000000000000001-x"
+    run "$COORDCTL" lease-touch "$T/1-00000000000000000001-x"
+    [ "$status" -eq 64 ]
+    [ "$output" = "coordctl: not a wait file: $T/1-00000000000000000001-x" ]
+    ln -s "$T/notes" "$T/1-00000000000000000002-x"
+    touch -d '1 hour ago' "$T/notes"
+    run "$COORDCTL" lease-touch "$T/1-00000000000000000002-x"
+    [ "$status" -eq 64 ]
+    [ "$output" = "coordctl: not a wait file (a symbolic link): $T/1-00000000000000000002-x" ]
+    [ $(($(date +%s) - $(stat -c %Y "$T/notes"))) -gt 3000 ]
 }
 
 @test "lease-touch --every keeps going until the file is gone" {
