@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
+#include "core/path.hpp"
 #include "os/terminal.hpp"
 
 #include <fmt/format.h>
@@ -22,10 +23,10 @@ constexpr auto short_hold_poll = std::chrono::milliseconds(50);
 }
 
 std::string absolute_path(const std::string& path) {
-    if (!path.empty() && path[0] == '/') return path;
+    if (!path.empty() && path[0] == '/') return tidy_path(path);
     char cwd[4096];
-    if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
-    return std::string(cwd) + "/" + path;
+    if (::getcwd(cwd, sizeof cwd) == nullptr) return tidy_path(path);
+    return tidy_path(std::string(cwd) + "/" + path);
 }
 
 std::vector<std::string> child_environment(const Ticket& ticket, const std::string& dir,

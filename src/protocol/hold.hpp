@@ -73,7 +73,7 @@ class Hold {
 std::vector<std::string> child_environment(const Ticket& ticket, const std::string& dir,
                                            const std::vector<std::string>& extra);
 
-// "DIR" made absolute against the current directory.
+// "DIR" made absolute against the current directory, tidied (tidy_path).
 std::string absolute_path(const std::string& path);
 
 } // namespace coordctl

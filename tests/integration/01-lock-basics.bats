@@ -56,6 +56,16 @@ one" ]
     [ "${lines[0]}" = "1 $D" ]
     [[ ${lines[1]} == *'"token":1'* ]]
     [[ ${lines[1]} == *'"command":["sh","-c"'* ]]
+    # A relative DIR with '.' and doubled slashes: the paths given are tidied.
+    mkdir -p "$T/sub"
+    cd "$T/sub"
+    run "$COORDCTL" lock ".//../$(basename "$D")/./" -- sh -c 'echo "$COORDCTL_DIR $COORDCTL_WAIT_FILE"'
+    [ "$status" -eq 0 ]
+    [[ $output == "$T/sub/../$(basename "$D") $T/sub/../$(basename "$D")/1-00000000000000000002-x" ]]
+    run "$COORDCTL" lock --hold --owner-pid $$ "./../$(basename "$D")//"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$T/sub/../$(basename "$D")/1-00000000000000000003-x" ]
+    rm "$output"
 }
 
 @test "tokens strictly increase over the directory's life, even when it empties" {
