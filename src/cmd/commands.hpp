@@ -92,11 +92,8 @@ class Options {
   private:
     bool wanted(const std::string& names) { return words_ == nullptr || words_->may_name(names); }
     void valued(const std::string& names) { // "-w,--timeout": both; a positional "DIR": none
-        for (std::size_t start = 0; start < names.size();) {
-            auto end = std::min(names.find(',', start), names.size());
-            if (names[start] == '-') valued_.push_back(names.substr(start, end - start));
-            start = end + 1;
-        }
+        for (auto name : option_names(names))
+            if (name.starts_with('-')) valued_.emplace_back(name);
     }
     CLI::App& app_;
     const OptionWords* words_;

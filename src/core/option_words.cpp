@@ -28,13 +28,20 @@ OptionWords::OptionWords(const std::vector<std::string_view>& args) {
     }
 }
 
-bool OptionWords::may_name(std::string_view names) const {
-    if (!names.starts_with('-')) return true; // positional
+std::vector<std::string_view> option_names(std::string_view names) {
+    std::vector<std::string_view> each;
     while (!names.empty()) {
         auto comma = names.find(',');
         auto name = names.substr(0, comma);
         names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
-        name = name.substr(0, name.find('{')); // "--cut{line}": a flag's value when given alone
+        each.push_back(name.substr(0, name.find('{')));
+    }
+    return each;
+}
+
+bool OptionWords::may_name(std::string_view names) const {
+    if (!names.starts_with('-')) return true; // positional
+    for (auto name : option_names(names)) {
         for (auto word : words_) {
             if (is_long(name) ? word == name
                               : is_short(word) && word.find(name[1], 1) != std::string_view::npos)

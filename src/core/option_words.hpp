@@ -30,6 +30,11 @@ class OptionWords {
     bool help_ = false;
 };
 
+// The names in CLI11's names of one option: "-w,--timeout" gives "-w" and
+// "--timeout", "--cut{line}" gives "--cut" (a flag's value when given alone),
+// a positional "DIR" gives "DIR".
+std::vector<std::string_view> option_names(std::string_view names);
+
 // Where a subcommand's own words end: the index in `args` of the first "--"
 // that is not an option's value (CLI11 takes the word after an option that
 // needs one as its value, "--" included: `--id --`), or args.size() if none.

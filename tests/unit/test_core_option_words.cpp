@@ -75,3 +75,12 @@ TEST_CASE("command_separator: the first -- that is not an option's value") {
     CHECK(at({}) == 0);
     CHECK(at({"--id"}) == 1); // a value missing at the end
 }
+
+TEST_CASE("option_names: each of CLI11's names, a flag's default value dropped") {
+    using coordctl::option_names;
+    using V = std::vector<std::string_view>;
+    CHECK(option_names("-w,--timeout") == V{"-w", "--timeout"});
+    CHECK(option_names("--cut{line}") == V{"--cut"});
+    CHECK(option_names("DIR") == V{"DIR"});
+    CHECK(option_names("") == V{});
+}
