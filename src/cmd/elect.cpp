@@ -1,8 +1,9 @@
 #include "cmd/elect.hpp"
 
-#include "cmd/commands.hpp"
 #include "cli.hpp"
+#include "cmd/commands.hpp"
 #include "core/exit_codes.hpp"
+#include "core/liveness.hpp"
 #include "os/host.hpp"
 #include "os/lock_wait.hpp"
 #include "os/loop.hpp"
@@ -105,12 +106,16 @@ int show_leader(const ElectOptions& o) {
 }
 
 // One line per change of leader, until interrupted: the directory is
-// watched for entries coming and going, and the leader's lock for its death.
+// watched for entries coming and going, and the leader's lock for its death
+// (for a --hold entry its owner process, for another host's its lease).
 int observe(const ElectOptions& o) {
     Queue queue = Queue::open(o.dir, true);
     os::Loop loop;
     os::FileWatch dir_watch(loop);
     os::LockWaiter leader_change(loop);
+    os::ProcessExitWatch owner_exit(loop);
+    os::Timer lease_expiry(loop);
+    Duration every = o.poll_interval.empty() ? Duration(200) : parse_poll_interval(o.poll_interval);
     std::optional<std::optional<Leader>> shown;
     int result = exit_code::ok;
     std::function<void()> look = [&] {
@@ -127,14 +132,28 @@ int observe(const ElectOptions& o) {
         }
         // Wake when the leader dies, or when the next one is granted.
         leader_change.stop();
+        owner_exit.stop();
+        lease_expiry.stop();
         auto watched = head.leader ? std::optional(head.leader->entry) : head.pending;
         if (!watched) return;
         auto probe = queue.probe(*watched);
+        auto verdict = judge_owner(probe.facts);
+        switch (verdict.liveness) {
+        case Liveness::alive_owner: // no lock is held on it: its owner process is watched
+            owner_exit.start(static_cast<pid_t>(probe.record->pid), every, look);
+            return;
+        case Liveness::alive_lease: // nor on another host's: it leads until its lease runs out
+            lease_expiry.start(verdict.recheck_in, look);
+            return;
+        case Liveness::stale:
+            return; // its removal (by the next waiter) shows in DIR
+        default:
+            break;
+        }
         // (A granted entry whose record cannot be read leads nobody: wait for it to go.)
         auto kind = head.leader || !probe.waiting ? os::LockKind::owner : os::LockKind::waiting;
         if (probe.fd) leader_change.start(probe.fd.get(), kind, look);
     };
-    Duration every = o.poll_interval.empty() ? Duration(200) : parse_poll_interval(o.poll_interval);
     bool poll = o.poll || os::is_network_filesystem(queue.dir().fd());
     dir_watch.start(queue.dir().path(), every, poll, look);
     os::SignalWatch interrupt(loop, SIGINT, [&](int) { loop.stop(); });

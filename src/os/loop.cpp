@@ -53,7 +53,9 @@ void Timer::start(std::chrono::milliseconds after, std::function<void()> fn) {
     uv_timer_start(
         h_,
         [](uv_timer_t* h) {
-            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, self->fn_);
+            // Taken out first: fn may start this timer again (a new fn_).
+            if (auto* self = owner<Timer>(h))
+                Loop::call(h->loop, std::function<void()>(std::move(self->fn_)));
         },
         static_cast<uint64_t>(after.count() < 0 ? 0 : after.count()), 0);
 }

@@ -123,6 +123,70 @@ leader_is() { [[ $("$COORDCTL" elect "$D" --leader) == "$1" ]]; }
     [ "$(grep -v '^$' "$T/observed" | tr '\n' ' ')" = "A B " ]
 }
 
+# cpu_ticks PID: user + system time used by PID so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+@test "--observe of a lock --hold leader (no lock held on it) watches its owner process, without spinning" {
+    sleep 600 3>&- &
+    local owner=$!
+    BG_PIDS+=($owner)
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid "$owner" --id holder "$D")
+    "$COORDCTL" elect "$D" --observe >"$T/observed" 3>&- &
+    local obs=$!
+    BG_PIDS+=($obs)
+    wait_for "the observer to print the holder" file_has_line "$T/observed" holder
+    local before
+    before=$(cpu_ticks "$obs")
+    sleep 1 # the window over which its CPU time is measured
+    # A loop around the leader's unheld lock took a whole CPU.
+    (($(cpu_ticks "$obs") - before < 30))
+    kill "$owner"
+    wait_for "the observer to print that nobody leads" eval "[ \"\$(tail -n 1 '$T/observed')\" = '' ]"
+    kill -INT "$obs"
+    wait_status "$obs"
+    [ "$status" -eq 0 ]
+    rm "$file"
+}
+
+@test "--observe of another host's leader watches its lease: nobody leads once it runs out" {
+    local file
+    file=$(COORDCTL_HOST_ID=otherhost "$COORDCTL" lock --hold --owner-pid $$ --ttl 3s --id remote "$D")
+    "$COORDCTL" elect "$D" --observe >"$T/observed" 3>&- &
+    local obs=$!
+    BG_PIDS+=($obs)
+    wait_for "the observer to print the remote holder" file_has_line "$T/observed" remote
+    local before
+    before=$(cpu_ticks "$obs")
+    sleep 1 # the window over which its CPU time is measured
+    (($(cpu_ticks "$obs") - before < 30))
+    wait_for "the observer to print that nobody leads" eval "[ \"\$(tail -n 1 '$T/observed')\" = '' ]"
+    kill -INT "$obs"
+    wait_status "$obs"
+    [ "$status" -eq 0 ]
+    rm "$file"
+}
+
+@test "--observe --json: each new leader's since_ms is the time of its grant, never 0" {
+    "$COORDCTL" elect "$D" --observe --json >"$T/observed" 3>&- &
+    local obs=$!
+    BG_PIDS+=($obs)
+    wait_for "the observer to print that nobody leads" file_has_line "$T/observed" null
+    local start pids=()
+    start=$(date +%s%3N)
+    for i in 1 2 3 4 5 6; do
+        "$COORDCTL" elect "$D" -q --id "c$i" -- true 3>&- &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid"; done
+    wait_for "the observer to print that nobody leads again" eval "[ \"\$(tail -n 1 '$T/observed')\" = null ]"
+    kill -INT "$obs"
+    wait_status "$obs"
+    [ "$status" -eq 0 ]
+    grep -q '"id":"c' "$T/observed"
+    [ "$(grep -v '^null$' "$T/observed" | jq -s "map(select(.since_ms < $start)) | length")" -eq 0 ]
+}
+
 @test "a candidate leaving from the middle does not make the last one leader" {
     candidate A
     wait_for "A to lead" leads A
