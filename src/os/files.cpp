@@ -328,6 +328,16 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
     // Another link could be a file anywhere on the filesystem: never write through it.
     if (st.st_nlink != 1)
         throw Error(exit_code::cant_create, "refusing a file with other hard links", path_of(name));
+    // Whoever can write DIR takes part, so must write this file too: its
+    // creator's umask must not keep them out (a shared DIR of mode 1777 or
+    // 2775). Only its owner can fix it, as it opens it.
+    struct stat dir;
+    if (st.st_uid == ::geteuid() && ::fstat(fd_, &dir) == 0) {
+        auto mode = st.st_mode & 07777;
+        auto wanted = mode | (dir.st_mode & 0022) | 0444;
+        if (wanted != mode && ::fchmod(fd.get(), wanted) != 0)
+            throw Error("cannot set the mode of", path_of(name), errno);
+    }
     return fd;
 }
 

@@ -126,8 +126,9 @@ class Directory {
     // prepare + give_name: an empty fd if `name` is already taken.
     UniqueFd publish(const std::string& name, const std::string& content,
                      const char* what = "cannot create wait file") const;
-    // Opens (creating) a bookkeeping dot file for read and write. Throws Error
-    // if it is not a regular file or has other hard links.
+    // Opens (creating) a bookkeeping dot file for read and write, readable by
+    // all and writable by whoever can write the directory. Throws Error if it
+    // is not a regular file or has other hard links.
     UniqueFd open_dotfile(const std::string& name) const;
 
   private:

@@ -112,6 +112,23 @@ load helpers
     [ -z "$(ls -A "$D")" ]
 }
 
+@test "a DIR others may write (1777, 2775): .token is writable by them whatever its creator's umask" {
+    mkdir -p "$D" "$T/group"
+    chmod 1777 "$D"
+    chmod 2775 "$T/group"
+    open_to_others
+    (umask 022 && "$COORDCTL" lock "$D" -- true && "$COORDCTL" lock "$T/group" -- true)
+    [ "$(stat -c %A "$D/.token")" = -rw-rw-rw- ]
+    [ "$(stat -c %A "$T/group/.token")" = -rw-rw-r-- ]
+    run as_nobody "$COORDCTL" lock "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    # A DIR only its owner may write keeps .token so (umask 022: 0644).
+    mkdir -p "$T/own"
+    (umask 022 && "$COORDCTL" lock "$T/own" -- true)
+    [ "$(stat -c %A "$T/own/.token")" = -rw-r--r-- ]
+}
+
 @test "no permission to create DIR: exit 77" {
     mkdir -p "$D"
     open_to_others
@@ -217,6 +234,7 @@ shared" ]
 @test "a token mark another user cannot write: exit 77, nothing left behind" {
     mkdir -m 777 -p "$D"
     "$COORDCTL" lock "$D" -- true
+    chmod 644 "$D/.token" # by hand: its creator made it writable by all, as DIR is
     open_to_others
     run as_nobody "$COORDCTL" lock "$D" -- true
     [ "$status" -eq 77 ]
