@@ -8,6 +8,7 @@
 #include "os/lock_wait.hpp"
 #include "os/loop.hpp"
 #include "os/process.hpp"
+#include "os/terminal.hpp"
 #include "protocol/campaign.hpp"
 #include "protocol/leader.hpp"
 
@@ -123,8 +124,10 @@ int observe(const ElectOptions& o) {
         if (!shown || *shown != head.leader) {
             fmt::print("{}\n", format_leader(head.leader, o.json, o.dir));
             if (std::fflush(stdout) != 0) { // nobody reads on: stop
+                int err = errno;
+                os::drop_unwritten_output(); // reported here, not again at exit
                 fmt::print(stderr, "coordctl: cannot write: standard output: {}\n",
-                           std::strerror(errno));
+                           std::strerror(err));
                 result = exit_code::io_error;
                 return loop.stop();
             }

@@ -37,6 +37,9 @@ Loop::~Loop() {
             if (!uv_is_closing(h)) uv_close(h, nullptr);
         },
         nullptr);
+    // Twice: a stop asked before any run (loop.stop() before loop.run())
+    // makes the first one return at once, only clearing it.
+    uv_run(&loop_, UV_RUN_DEFAULT);
     uv_run(&loop_, UV_RUN_DEFAULT);
     if (uv_loop_close(&loop_) != 0) std::fputs("coordctl: internal: loop not closed\n", stderr);
 }

@@ -1,5 +1,7 @@
 #include "os/terminal.hpp"
 
+#include <cstdio>
+#include <stdio_ext.h>
 #include <unistd.h>
 
 namespace coordctl::os {
@@ -11,6 +13,11 @@ bool in_terminal_foreground() {
         if (is_terminal(fd)) return ::tcgetpgrp(fd) == ::getpgrp();
     }
     return false;
+}
+
+void drop_unwritten_output() {
+    __fpurge(stdout); // glibc (and musl)
+    std::clearerr(stdout);
 }
 
 } // namespace coordctl::os

@@ -1,7 +1,12 @@
-// The terminal, for the progress line and signal forwarding.
+// The terminal, for the progress line and signal forwarding; standard output.
 #pragma once
 
 namespace coordctl::os {
+
+// After a failed write to standard output has been reported: what stdio
+// still holds for it is dropped and its error cleared, so that the final
+// flush (main) does not report it again.
+void drop_unwritten_output();
 
 bool is_terminal(int fd);
 // True when we run in the foreground process group of our controlling

@@ -1,13 +1,13 @@
 #include "protocol/campaign.hpp"
 
 #include "core/exit_codes.hpp"
+#include "os/terminal.hpp"
 
 #include <fmt/format.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <stdio_ext.h>
 #include <unistd.h>
 
 namespace coordctl {
@@ -100,8 +100,7 @@ void Campaign::hand_over() {
     std::fputs((absolute_path(ticket_->path()) + "\n").c_str(), stdout);
     if (std::fflush(stdout) != 0) {
         int err = errno;
-        __fpurge(stdout); // reported here, not again at exit
-        std::clearerr(stdout);
+        os::drop_unwritten_output(); // reported here, not again at exit
         fmt::print(stderr, "coordctl: cannot write the wait file's path: standard output: {}\n",
                    std::strerror(err));
         return end({exit_code::io_error, 0, false});

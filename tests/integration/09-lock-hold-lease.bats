@@ -75,6 +75,10 @@ load helpers
     [ "$status" -eq 74 ]
     [[ $output == "coordctl: cannot write: standard output: "*"No space left on device" ]]
     rm "$D"/1-*
+    # elect --observe stops, saying so once (its loop closed cleanly).
+    run sh -c "'$COORDCTL' elect '$D' --observe --json > /dev/full"
+    [ "$status" -eq 74 ]
+    [ "$output" = "coordctl: cannot write: standard output: No space left on device" ]
 }
 
 @test "--owner-pid needs --hold; --hold takes no command" {
