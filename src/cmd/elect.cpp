@@ -4,6 +4,7 @@
 #include "cmd/commands.hpp"
 #include "core/exit_codes.hpp"
 #include "core/liveness.hpp"
+#include "core/path.hpp"
 #include "os/host.hpp"
 #include "os/lock_wait.hpp"
 #include "os/loop.hpp"
@@ -119,7 +120,20 @@ int observe(const ElectOptions& o) {
     Duration every = o.poll_interval.empty() ? Duration(200) : parse_poll_interval(o.poll_interval);
     std::optional<std::optional<Leader>> shown;
     int result = exit_code::ok;
+    // Removed (or replaced): its new entries would never be seen. (Its own
+    // inotify watch says nothing while we keep it open: its parent's does.)
+    os::FileWatch parent_watch(loop);
+    auto removed = [&] {
+        if (result != exit_code::ok) return true; // said (the loop stops after this round)
+        struct stat st;
+        if (::stat(o.dir.c_str(), &st) == 0 && os::file_id(st) == queue.dir().id()) return false;
+        fmt::print(stderr, "coordctl: directory removed while observing: {}\n", o.dir);
+        result = exit_code::cant_create;
+        loop.stop();
+        return true;
+    };
     std::function<void()> look = [&] {
+        if (removed()) return;
         auto head = queue_head(queue);
         if (!shown || *shown != head.leader) {
             fmt::print("{}\n", format_leader(head.leader, o.json, o.dir));
@@ -159,6 +173,7 @@ int observe(const ElectOptions& o) {
     };
     bool poll = o.poll || os::is_network_filesystem(queue.dir().fd());
     dir_watch.start(queue.dir().path(), every, poll, look);
+    parent_watch.start(parent_path(o.dir), every, poll, [&] { removed(); });
     os::SignalWatch interrupt(loop, SIGINT, [&](int) { loop.stop(); });
     os::SignalWatch terminate(loop, SIGTERM, [&](int) { loop.stop(); });
     look();

@@ -21,4 +21,16 @@ std::string tidy_path(std::string_view path) {
     return tidy;
 }
 
+std::string parent_path(std::string_view path) {
+    auto tidy = tidy_path(path);
+    if (tidy == "/") return tidy;
+    if (tidy == ".") return "..";
+    auto slash = tidy.rfind('/');
+    auto last = slash == std::string::npos ? std::string_view(tidy)
+                                           : std::string_view(tidy).substr(slash + 1);
+    if (last == "..") return tidy + "/..";
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : tidy.substr(0, slash);
+}
+
 } // namespace coordctl

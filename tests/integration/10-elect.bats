@@ -187,6 +187,32 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
     [ "$(grep -v '^null$' "$T/observed" | jq -s "map(select(.since_ms < $start)) | length")" -eq 0 ]
 }
 
+@test "--observe stops (73) when DIR is removed, or replaced by another directory, while it observes" {
+    mkdir -p "$D"
+    "$COORDCTL" elect "$D" --observe >"$T/observed" 2>"$T/err" 3>&- &
+    local obs=$!
+    BG_PIDS+=($obs)
+    wait_for "the observer to print that nobody leads" file_has_line "$T/observed" ""
+    wait_for "the observer to wait in its event loop" in_event_loop "$obs"
+    rm -r "$D"
+    wait_for "the observer to stop" process_gone "$obs"
+    wait_status "$obs"
+    [ "$status" -eq 73 ]
+    [ "$(cat "$T/err")" = "coordctl: directory removed while observing: $D" ]
+    mkdir -p "$D"
+    "$COORDCTL" elect "$D" --observe >"$T/observed2" 2>"$T/err2" 3>&- &
+    obs=$!
+    BG_PIDS+=($obs)
+    wait_for "the second observer to print that nobody leads" file_has_line "$T/observed2" ""
+    wait_for "the second observer to wait in its event loop" in_event_loop "$obs"
+    mv "$D" "$T/old"
+    mkdir "$D"
+    wait_for "the second observer to stop" process_gone "$obs"
+    wait_status "$obs"
+    [ "$status" -eq 73 ]
+    [ "$(cat "$T/err2")" = "coordctl: directory removed while observing: $D" ]
+}
+
 @test "a candidate leaving from the middle does not make the last one leader" {
     candidate A
     wait_for "A to lead" leads A

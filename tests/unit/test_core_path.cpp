@@ -18,3 +18,17 @@ TEST_CASE("tidy_path: empty and '.' components dropped, '..' kept") {
     CHECK(tidy_path("") == ".");
     CHECK(tidy_path("a b/.c/..d") == "a b/.c/..d");
 }
+
+TEST_CASE("parent_path: the directory a path is in") {
+    using coordctl::parent_path;
+    CHECK(parent_path("/tmp/q") == "/tmp");
+    CHECK(parent_path("/tmp/q/") == "/tmp");
+    CHECK(parent_path("/q") == "/");
+    CHECK(parent_path("/") == "/");
+    CHECK(parent_path("q") == ".");
+    CHECK(parent_path("./q") == ".");
+    CHECK(parent_path("a//b") == "a");
+    CHECK(parent_path(".") == "..");
+    CHECK(parent_path("..") == "../..");
+    CHECK(parent_path("a/..") == "a/../..");
+}
