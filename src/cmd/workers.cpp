@@ -221,9 +221,11 @@ void add_workers_command(Options& cli, std::function<int()>& run) {
     cli.required("--capacity", o->capacity, "Tasks this worker runs at once")
         ->check(CLI::Range(1u, 10000u))
         ->type_name("K");
-    if (auto* opt = cli.option("--retries", o->retries, "Retry a failing task R times (default 0)"))
-        opt->check(CLI::Range(0, 1000))->type_name("R");
-    cli.flag("--restart", o->restart, "Long-running tasks: restart on exit, never finish");
+    auto* retries = cli.option("--retries", o->retries, "Retry a failing task R times (default 0)");
+    if (retries) retries->check(CLI::Range(0, 1000))->type_name("R");
+    auto* restart =
+        cli.flag("--restart", o->restart, "Long-running tasks: restart on exit, never finish");
+    exclusive(retries, restart); // a restarted task never finishes: nothing to retry
     cli.duration("--ttl", o->ttl, "Lease for other hosts (default 30s)");
     cli.duration("--kill-after", o->kill_after, "SIGKILL commands DUR after SIGTERM (default 10s)");
     cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits");

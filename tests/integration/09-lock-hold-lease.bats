@@ -88,6 +88,10 @@ load helpers
     run "$COORDCTL" lock --hold "$D" -- true
     [ "$status" -eq 64 ]
     [[ $output == *"--hold runs no command"* ]]
+    run "$COORDCTL" lock --hold --kill-after 1s "$D"
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --hold excludes --kill-after" ]
+    has_wait_files 0
 }
 
 @test "lease-touch refreshes the heartbeat, and exits 79 naming a file that is gone" {

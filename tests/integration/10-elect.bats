@@ -236,4 +236,18 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
     [ "$status" -eq 64 ]
     run "$COORDCTL" elect "$D"
     [ "$status" -eq 64 ]
+    # A candidate's options do not go with --leader or --observe.
+    local opt
+    for opt in --once -q -v "--ttl 5s" "--id x" "--kill-after 1s" "-c true"; do
+        run "$COORDCTL" elect "$D" --leader $opt
+        [ "$status" -eq 64 ]
+        [[ ${lines[0]} == "coordctl: "*"excludes --"* ]]
+        run "$COORDCTL" elect "$D" --observe $opt
+        [ "$status" -eq 64 ]
+        [[ ${lines[0]} == "coordctl: "*"excludes --"* ]]
+    done
+    run "$COORDCTL" elect "$D" --leader --poll
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --leader excludes --poll" ]
+    [ ! -e "$D" ]
 }

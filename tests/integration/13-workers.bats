@@ -128,6 +128,10 @@ SH
     run "$COORDCTL" workers "$D" --task-file "$T" --capacity 1 -- true
     [ "$status" -eq 73 ]
     [ "$output" = "coordctl: cannot read task file: $T: Is a directory" ]
+    # A restarted task never finishes: there is nothing to retry.
+    run "$COORDCTL" workers "$D" --task a --capacity 1 --retries 2 --restart -- true
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --retries excludes --restart" ]
 }
 
 @test "a result file left half-written by a killed worker is removed by the next worker once 10 minutes old" {
