@@ -40,9 +40,7 @@ std::vector<std::string> command_or_shell(const std::vector<std::string>& comman
 
 namespace {
 
-// Shows "--cut" rather than CLI11's "--cut{line}" for flags with a value,
-// and no "Excludes: ..." lists (elect's would fill the screen: the man page
-// says which options go together; a usage error names the conflict).
+// Shows "--cut" rather than CLI11's "--cut{line}" for flags with a value.
 class Formatter : public CLI::Formatter {
   public:
     std::string make_option_name(const CLI::Option* opt, bool positional) const override {
@@ -50,10 +48,6 @@ class Formatter : public CLI::Formatter {
         for (auto open = name.find('{'); open != std::string::npos; open = name.find('{'))
             name.erase(open, name.find('}', open) - open + 1);
         return name;
-    }
-    std::string make_option_opts(const CLI::Option* opt) const override {
-        std::string opts = CLI::Formatter::make_option_opts(opt);
-        return opts.substr(0, opts.find(" Excludes:"));
     }
 };
 

@@ -187,6 +187,24 @@ int run_elect(const ElectOptions& o) {
     if ((o.leader || o.observe) && has_command)
         throw UsageError(fmt::format("{} runs no command", o.leader ? "--leader" : "--observe"), "elect");
     if (o.json && !(o.leader || o.observe)) throw UsageError("--json goes with --leader or --observe", "elect");
+    if (o.leader || o.observe) {
+        // A candidate's options, in a fixed order (CLI11's excludes name
+        // the first of several in the order of their addresses).
+        const std::pair<bool, const char*> campaign_only[] = {
+            {!o.id.empty(), "--id"},
+            {!o.ttl.empty(), "--ttl"},
+            {o.once, "--once"},
+            {!o.kill_after.empty(), "--kill-after"},
+            {o.quiet, "--quiet"},
+            {o.verbose, "--verbose"},
+            {o.leader && o.poll, "--poll"},
+            {o.leader && !o.poll_interval.empty(), "--poll-interval"}};
+        for (auto [given, name] : campaign_only)
+            if (given)
+                throw UsageError(
+                    fmt::format("{} excludes {}", o.leader ? "--leader" : "--observe", name),
+                    "elect");
+    }
     if (o.leader) return show_leader(o);
     if (o.observe) return observe(o);
     if (!o.command.empty() && !o.shell_command.empty())
@@ -201,33 +219,21 @@ void add_elect_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<ElectOptions>();
     cli.required("DIR", o->dir, "Election directory (created if missing)");
     cli.command(o->command, "Command and arguments (after --)");
-    // A candidate's options; --leader and --observe exclude them.
-    std::vector<CLI::Option*> campaign = {
-        cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING"),
-        cli.label("--id", o->id, "This candidate's name (default pid@host)", "NAME"),
-        cli.duration("--ttl", o->ttl,
-                     "Leadership lease across hosts; re-checked every TTL/3 (default 30s)"),
-        cli.flag("--once", o->once, "Exit 79 when leadership is lost instead of campaigning again"),
-        cli.duration("--kill-after", o->kill_after,
-                     "SIGKILL the command DUR after SIGTERM (default 10s)")};
-    auto* leader =
-        cli.flag("--leader", o->leader, "Print the current leader's id (exit 3 if none)");
-    auto* observe =
-        cli.flag("--observe", o->observe, "Print a line per leadership change until interrupted");
+    cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING");
+    cli.label("--id", o->id, "This candidate's name (default pid@host)", "NAME");
+    cli.duration("--ttl", o->ttl,
+                 "Leadership lease across hosts; re-checked every TTL/3 (default 30s)");
+    cli.flag("--once", o->once, "Exit 79 when leadership is lost instead of campaigning again");
+    cli.duration("--kill-after", o->kill_after,
+                 "SIGKILL the command DUR after SIGTERM (default 10s)");
+    cli.flag("--leader", o->leader, "Print the current leader's id (exit 3 if none)");
+    cli.flag("--observe", o->observe, "Print a line per leadership change until interrupted");
     cli.flag("--json", o->json, "With --leader or --observe: JSON objects");
-    auto* poll = cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits");
-    auto* poll_interval =
-        cli.duration("--poll-interval", o->poll_interval, "How often to poll (default 200ms)");
+    cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits");
+    cli.duration("--poll-interval", o->poll_interval, "How often to poll (default 200ms)");
     auto* q = cli.flag("-q,--quiet", o->quiet, "No progress line while campaigning");
     auto* v = cli.flag("-v,--verbose", o->verbose, "Log each change while campaigning");
     exclusive(q, v);
-    campaign.insert(campaign.end(), {q, v});
-    for (auto* opt : campaign) {
-        exclusive(leader, opt);
-        exclusive(observe, opt);
-    }
-    exclusive(leader, poll); // --leader reads DIR once
-    exclusive(leader, poll_interval);
     run = [o] { return run_elect(*o); };
 }
 

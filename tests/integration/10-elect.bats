@@ -238,7 +238,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
     [ "$status" -eq 64 ]
     # A candidate's options do not go with --leader or --observe.
     local opt
-    for opt in --once -q -v "--ttl 5s" "--id x" "--kill-after 1s" "-c true"; do
+    for opt in --once -q -v "--ttl 5s" "--id x" "--kill-after 1s"; do
         run "$COORDCTL" elect "$D" --leader $opt
         [ "$status" -eq 64 ]
         [[ ${lines[0]} == "coordctl: "*"excludes --"* ]]
@@ -246,6 +246,9 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
         [ "$status" -eq 64 ]
         [[ ${lines[0]} == "coordctl: "*"excludes --"* ]]
     done
+    run "$COORDCTL" elect "$D" --observe -c true
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --observe runs no command" ]
     run "$COORDCTL" elect "$D" --leader --poll
     [ "$status" -eq 64 ]
     [ "${lines[0]}" = "coordctl: --leader excludes --poll" ]
