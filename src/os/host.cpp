@@ -68,6 +68,7 @@ const HostIdentity& host_identity() {
 std::optional<std::uint64_t> process_start_time(pid_t pid) {
     auto fields = stat_fields(pid);
     if (!fields || fields->size() < 20) return std::nullopt;
+    if ((*fields)[0] == "Z" || (*fields)[0] == "X") return std::nullopt; // exited, not yet reaped
     return std::stoull((*fields)[19]);
 }
 
