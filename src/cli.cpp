@@ -79,7 +79,11 @@ int run_cli(int argc, char** argv) {
     for (std::size_t i = 0; i < subcommand_count; ++i) {
         if (known && invoked != subcommands[i].name) continue;
         subs[i] = app.add_subcommand(subcommands[i].name, subcommands[i].description);
-        if (invoked != subcommands[i].name) continue;
+        if (!known) { // help (coordctl --help lock) or an error: every option, to show it
+            Options all(*subs[i], nullptr);
+            subcommands[i].add(all, runs[i]);
+            continue;
+        }
         // And of its options, those the command line can name.
         std::vector<std::string_view> args(argv + 2, argv + argc);
         OptionWords words(args);
@@ -96,6 +100,14 @@ int run_cli(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::string sub = active_subcommand(app);
+        // CLI11 reports a missing DIR (or subcommand) before a word it does
+        // not know: the likelier mistake (`lock --bogus`) goes first.
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+            const CLI::App* parsed = sub.empty() ? &app : app.get_subcommand(sub);
+            for (const auto& word : parsed->remaining())
+                if (word.size() > 1 && word[0] == '-')
+                    throw UsageError("The following argument was not expected: " + word, sub);
+        }
         throw UsageError(e.what(), sub);
     }
     if (command != nullptr) {

@@ -115,6 +115,14 @@ one" ]
     run "$COORDCTL" lock --help
     [ "$status" -eq 0 ]
     [[ $output == *--nonblock* ]]
+    local sub_first=$output
+    # Asked for first: the same help.
+    run "$COORDCTL" --help lock
+    [ "$status" -eq 0 ]
+    [ "$output" = "$sub_first" ]
+    run "$COORDCTL" -h workers
+    [ "$status" -eq 0 ]
+    [[ $output == *--capacity* ]]
     run "$COORDCTL" --version
     [ "$status" -eq 0 ]
     [[ $output == "coordctl "[0-9]* ]]

@@ -58,6 +58,19 @@ load helpers
     run "$COORDCTL" elect "$D" -w 1 -- true # elect has no -w
     [ "$status" -eq 64 ]
     [[ ${lines[0]} == *"-w"* ]]
+    # Named even when DIR (or the subcommand) is missing too.
+    run "$COORDCTL" lock --frobnicate
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: The following argument was not expected: --frobnicate" ]
+    run "$COORDCTL" lock --version # --version is not lock's
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: The following argument was not expected: --version" ]
+    run "$COORDCTL" --frobnicate
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: The following argument was not expected: --frobnicate" ]
+    run "$COORDCTL" lock
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: DIR is required" ]
 }
 
 @test "an empty DIR or PATH is a usage error for every subcommand" {
