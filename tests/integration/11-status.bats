@@ -69,6 +69,20 @@ load helpers
     [ "$status" -eq 0 ]
 }
 
+@test "a DIR the user can read but not search: status and elect --leader exit 77, not an empty queue" {
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid $$ "$D")
+    chmod 744 "$D"
+    open_to_others
+    run as_nobody "$COORDCTL" status "$D"
+    [ "$status" -eq 77 ]
+    [ "$output" = "coordctl: cannot look at: $file: Permission denied" ]
+    run as_nobody "$COORDCTL" elect "$D" --leader
+    [ "$status" -eq 77 ]
+    chmod 755 "$D"
+    rm "$file"
+}
+
 @test "status says why an entry is stale" {
     hold_gate h
     bg "$COORDCTL" lock -q "$D" -- true
