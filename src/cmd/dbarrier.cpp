@@ -98,8 +98,8 @@ class DbarrierSession {
             return refuse(fmt::format("a round of {} is already running", o_.count));
         case EnterStep::round_full:
             return refuse(fmt::format("the round is already full ({} participants)", o_.count));
-        case EnterStep::count_conflict:
-            fmt::print(stderr, "coordctl: participants of {} disagree on the count: {}\n", o_.dir,
+        case EnterStep::conflict:
+            fmt::print(stderr, "coordctl: participants of {} disagree on {}\n", o_.dir,
                        result.conflict);
             return end(exit_code::usage);
         default:

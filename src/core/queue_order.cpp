@@ -13,17 +13,6 @@ std::string describe(const EntryName& e) {
                                  : std::string(mode_name(e.mode));
 }
 
-// Slots and exclusive/shared entries cannot share a queue, nor slots of different N.
-std::string mode_conflict(const std::vector<EntryName>& entries, const EntryName& me) {
-    for (const auto& e : entries) {
-        bool both_slots = e.mode == Mode::slots && me.mode == Mode::slots;
-        bool neither = e.mode != Mode::slots && me.mode != Mode::slots;
-        if (neither || (both_slots && e.slots == me.slots)) continue;
-        return fmt::format("entry {} uses {}, this one {}", e.str(), describe(e), describe(me));
-    }
-    return {};
-}
-
 void plan_slots(const std::vector<EntryName>& ahead, const EntryName& me, WaitPlan& plan) {
     if (ahead.size() > me.slots) {
         plan.watch.push_back({ahead.back(), WatchKind::grant});
@@ -35,6 +24,16 @@ void plan_slots(const std::vector<EntryName>& ahead, const EntryName& me, WaitPl
 }
 
 } // namespace
+
+std::string mode_conflict(const std::vector<EntryName>& entries, const EntryName& me) {
+    for (const auto& e : entries) {
+        bool both_slots = e.mode == Mode::slots && me.mode == Mode::slots;
+        bool neither = e.mode != Mode::slots && me.mode != Mode::slots;
+        if (neither || (both_slots && e.slots == me.slots)) continue;
+        return fmt::format("entry {} uses {}, this one {}", e.str(), describe(e), describe(me));
+    }
+    return {};
+}
 
 WaitPlan plan_wait(const std::vector<EntryName>& entries, const EntryName& me,
                    const std::vector<EntryName>& must_follow) {

@@ -37,6 +37,10 @@ struct WaitPlan {
     std::vector<EntryName> slots_ahead;
 };
 
+// Slots and exclusive/shared entries cannot share a queue, nor slots of
+// different N: which entry of `entries` me disagrees with, or "".
+std::string mode_conflict(const std::vector<EntryName>& entries, const EntryName& me);
+
 // `entries` must be sorted (queue order). `must_follow` lists the holders a
 // cut-in-line entry found when it joined: it sorts before them but must not
 // overtake them.

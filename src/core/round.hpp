@@ -47,13 +47,14 @@ std::string participant_id(const std::optional<Record>& record, std::uint64_t to
 std::string participants_list(const Round& round);
 
 enum class EnterStep {
-    wait,           // fewer than N participants: wait for more
-    seal,           // I complete the round: write it down (members below)
-    entered,        // the round was sealed with me in it: run the command
-    round_running,  // a round is running and I am not in it: error
-    round_full,     // N others entered before me: error
-    count_conflict, // a participant waits for another N: error (Rounds::enter)
-    lost,           // my own entry is gone
+    wait,          // fewer than N participants: wait for more
+    seal,          // I complete the round: write it down (members below)
+    entered,       // the round was sealed with me in it: run the command
+    round_running, // a round is running and I am not in it: error
+    round_full,    // N others entered before me: error
+    conflict,      // a participant waits for another N, or an entry of another lock mode: error
+                   // (Rounds::enter)
+    lost,          // my own entry is gone
 };
 
 // Before joining: a round is running while some member still has a live

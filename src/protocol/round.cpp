@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
 #include "core/liveness.hpp"
+#include "core/queue_order.hpp"
 
 #include <fmt/format.h>
 
@@ -85,6 +86,11 @@ std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
     if (round_running()) return EnterResult{EnterStep::round_running, nullptr, std::nullopt, {}};
     auto me = queue_.join(request, *locked);
     auto entries = queue_.entries();
+    if (auto conflict = mode_conflict(entries, me->name()); !conflict.empty()) { // a lock's queue
+        me->leave();
+        return EnterResult{EnterStep::conflict, nullptr, std::nullopt,
+                           "the lock mode: " + conflict};
+    }
     // Under the join lock, so that no round is ever sealed of participants
     // that disagree: whoever joins second sees the other and is refused. The
     // live entries already there agree with each other, so the first with a
@@ -96,9 +102,9 @@ std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
         if (!record || record->count == 0) continue;
         if (record->count == count_) break;
         me->leave();
-        return EnterResult{EnterStep::count_conflict, nullptr, std::nullopt,
-                           fmt::format("entry {} uses --count {}, this one --count {}", entry.str(),
-                                       record->count, count_)};
+        return EnterResult{EnterStep::conflict, nullptr, std::nullopt,
+                           fmt::format("the count: entry {} uses --count {}, this one --count {}",
+                                       entry.str(), record->count, count_)};
     }
     auto decision = decide_enter(me->name(), count_, live_entries(std::move(entries)));
     switch (decision.step) {

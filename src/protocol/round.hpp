@@ -18,11 +18,10 @@ namespace coordctl {
 inline constexpr const char* round_file = ".round";
 
 struct EnterResult {
-    EnterStep step =
-        EnterStep::wait; // wait, entered, round_running, round_full, count_conflict or lost
+    EnterStep step = EnterStep::wait; // wait, entered, round_running, round_full, conflict or lost
     std::unique_ptr<Ticket> ticket;   // my entry, unless refused
     std::optional<Round> round;       // entered: the round
-    std::string conflict;             // count_conflict: which entry, which N
+    std::string conflict; // conflict: on what ("the count: entry ... uses --count 3, ...")
 };
 
 class Rounds {

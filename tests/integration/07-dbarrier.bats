@@ -218,6 +218,20 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     file_has_line "$T/log" "start-f f g"
 }
 
+@test "a DIR whose queue holds --slots entries: the participant is refused (64) naming one, nothing left" {
+    gate_make h
+    bg "$COORDCTL" lock -q --slots 2 "$D" -- sh -c "$(gate_cmd h)"
+    local holder=$!
+    wait_for "the slots holder to hold" has_wait_files 1
+    run "$COORDCTL" dbarrier "$D" --count 2 -w 1s -- echo ran
+    [ "$status" -eq 64 ]
+    [[ $output == "coordctl: participants of $D disagree on the lock mode: entry 1-"*"-k2 uses --slots 2, this one "* ]]
+    has_wait_files 1
+    gate_open h
+    wait_status "$holder"
+    [ "$status" -eq 0 ]
+}
+
 @test "fewer than N: -w gives up with 75 and leaves nothing" {
     run "$COORDCTL" dbarrier "$D" --count 3 -w 0.2 -- sh -c "echo ran >> '$T/log'"
     [ "$status" -eq 75 ]
