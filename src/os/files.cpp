@@ -130,15 +130,15 @@ Directory Directory::from_fd(int fd, const std::string& path) {
         ::close(fd);
         throw Error("cannot read directory", path, err);
     }
-    return Directory(dir, path, file_id(st));
+    return Directory(dir, path, st);
 }
 
-Directory::Directory(DIR* dir, std::string path, FileId id)
-    : dir_(dir), fd_(::dirfd(dir)), path_(std::move(path)), id_(id) {}
+Directory::Directory(DIR* dir, std::string path, const struct stat& st)
+    : dir_(dir), fd_(::dirfd(dir)), path_(std::move(path)), id_(file_id(st)), mode_(st.st_mode) {}
 
 Directory::Directory(Directory&& other) noexcept
     : dir_(std::exchange(other.dir_, nullptr)), fd_(std::exchange(other.fd_, -1)),
-      path_(std::move(other.path_)), id_(other.id_) {}
+      path_(std::move(other.path_)), id_(other.id_), mode_(other.mode_) {}
 
 Directory::~Directory() {
     if (dir_ != nullptr) ::closedir(dir_);
@@ -331,13 +331,10 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
     // Whoever can write DIR takes part, so must write this file too: its
     // creator's umask must not keep them out (a shared DIR of mode 1777 or
     // 2775). Only its owner can fix it, as it opens it.
-    struct stat dir;
-    if (st.st_uid == ::geteuid() && ::fstat(fd_, &dir) == 0) {
-        auto mode = st.st_mode & 07777;
-        auto wanted = mode | (dir.st_mode & 0022) | 0444;
-        if (wanted != mode && ::fchmod(fd.get(), wanted) != 0)
-            throw Error("cannot set the mode of", path_of(name), errno);
-    }
+    auto mode = st.st_mode & 07777;
+    auto wanted = mode | (mode_ & 0022) | 0444;
+    if (wanted != mode && st.st_uid == ::geteuid() && ::fchmod(fd.get(), wanted) != 0)
+        throw Error("cannot set the mode of", path_of(name), errno);
     return fd;
 }
 

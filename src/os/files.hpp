@@ -132,12 +132,13 @@ class Directory {
     UniqueFd open_dotfile(const std::string& name) const;
 
   private:
-    Directory(DIR* dir, std::string path, FileId id);
+    Directory(DIR* dir, std::string path, const struct stat& st);
     static Directory from_fd(int fd, const std::string& path);
     DIR* dir_;
     int fd_;
     std::string path_;
     FileId id_;
+    mode_t mode_; // as opened
 };
 
 // Whole-file kernel locks (flock), the liveness signal of the protocol.
