@@ -11,6 +11,15 @@ candidate() {
 }
 leads() { file_has_line "$T/log" "lead-$1"; }
 leader_is() { [[ $("$COORDCTL" elect "$D" --leader) == "$1" ]]; }
+# idle_for_a_second PID: PID used under 0.3 s of CPU over the next second
+# (a loop around a lock nobody holds takes a whole CPU).
+idle_for_a_second() {
+    local before
+    before=$(awk '{ print $14 + $15 }' "/proc/$1/stat")
+    sleep 1 # the window over which its CPU time is measured
+    (($(awk '{ print $14 + $15 }' "/proc/$1/stat") - before < 30))
+}
+last_line_is() { [[ $(tail -n 1 "$1") == "$2" ]]; }
 
 @test "--leader on an empty or missing DIR exits 3" {
     run "$COORDCTL" elect "$D" --leader
@@ -118,13 +127,10 @@ leader_is() { [[ $("$COORDCTL" elect "$D" --leader) == "$1" ]]; }
     kill -TERM "$(cat "$T/pid-A")"
     wait_for "the observer to print B" file_has_line "$T/observed" B
     kill -TERM "$(cat "$T/pid-B")"
-    wait_for "the observer to print that nobody leads" eval "[ \"\$(tail -n 1 '$T/observed')\" = '' ]"
+    wait_for "the observer to print that nobody leads" last_line_is "$T/observed" ""
     kill -INT "$obs"
     [ "$(grep -v '^$' "$T/observed" | tr '\n' ' ')" = "A B " ]
 }
-
-# cpu_ticks PID: user + system time used by PID so far, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 @test "--observe of a lock --hold leader (no lock held on it) watches its owner process, without spinning" {
     sleep 600 3>&- &
@@ -136,13 +142,9 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
     local obs=$!
     BG_PIDS+=($obs)
     wait_for "the observer to print the holder" file_has_line "$T/observed" holder
-    local before
-    before=$(cpu_ticks "$obs")
-    sleep 1 # the window over which its CPU time is measured
-    # A loop around the leader's unheld lock took a whole CPU.
-    (($(cpu_ticks "$obs") - before < 30))
+    idle_for_a_second "$obs"
     kill "$owner"
-    wait_for "the observer to print that nobody leads" eval "[ \"\$(tail -n 1 '$T/observed')\" = '' ]"
+    wait_for "the observer to print that nobody leads" last_line_is "$T/observed" ""
     kill -INT "$obs"
     wait_status "$obs"
     [ "$status" -eq 0 ]
@@ -156,11 +158,8 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
     local obs=$!
     BG_PIDS+=($obs)
     wait_for "the observer to print the remote holder" file_has_line "$T/observed" remote
-    local before
-    before=$(cpu_ticks "$obs")
-    sleep 1 # the window over which its CPU time is measured
-    (($(cpu_ticks "$obs") - before < 30))
-    wait_for "the observer to print that nobody leads" eval "[ \"\$(tail -n 1 '$T/observed')\" = '' ]"
+    idle_for_a_second "$obs"
+    wait_for "the observer to print that nobody leads" last_line_is "$T/observed" ""
     kill -INT "$obs"
     wait_status "$obs"
     [ "$status" -eq 0 ]
@@ -179,7 +178,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
         pids+=($!)
     done
     for pid in "${pids[@]}"; do wait "$pid"; done
-    wait_for "the observer to print that nobody leads again" eval "[ \"\$(tail -n 1 '$T/observed')\" = null ]"
+    wait_for "the observer to print that nobody leads again" last_line_is "$T/observed" null
     kill -INT "$obs"
     wait_status "$obs"
     [ "$status" -eq 0 ]
