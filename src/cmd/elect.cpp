@@ -102,6 +102,12 @@ int show_leader(const ElectOptions& o) {
     }
     Queue queue = Queue::open(o.dir, false);
     auto leader = current_leader(queue);
+    // Granted an instant ago: the time of its grant is written right after
+    // its mark is dropped (Ticket::mark_granted). A few reads, 10 ms at most.
+    for (int i = 0; leader && leader->record.held_ms == 0 && i < 20; ++i) {
+        ::usleep(500);
+        leader = current_leader(queue);
+    }
     if (!leader && !o.json) return no_leader;
     fmt::print("{}\n", format_leader(leader, o.json, o.dir));
     return leader ? exit_code::ok : no_leader;
@@ -111,13 +117,15 @@ int show_leader(const ElectOptions& o) {
 // watched for entries coming and going, and the leader's lock for its death
 // (for a --hold entry its owner process, for another host's its lease).
 int observe(const ElectOptions& o) {
+    Duration every = o.poll_interval.empty() ? Duration(200) : parse_poll_interval(o.poll_interval);
     Queue queue = Queue::open(o.dir, true);
     os::Loop loop;
     os::FileWatch dir_watch(loop);
     os::LockWaiter leader_change(loop);
     os::ProcessExitWatch owner_exit(loop);
-    os::Timer lease_expiry(loop);
-    Duration every = o.poll_interval.empty() ? Duration(200) : parse_poll_interval(o.poll_interval);
+    os::Timer look_again(loop);
+    os::Timer stamp_wait(loop);
+    std::optional<EntryName> stamp_waited_for;
     std::optional<std::optional<Leader>> shown;
     int result = exit_code::ok;
     // Removed (or replaced): its new entries would never be seen. (Its own
@@ -125,8 +133,10 @@ int observe(const ElectOptions& o) {
     os::FileWatch parent_watch(loop);
     auto removed = [&] {
         if (result != exit_code::ok) return true; // said (the loop stops after this round)
-        struct stat st;
-        if (::stat(o.dir.c_str(), &st) == 0 && os::file_id(st) == queue.dir().id()) return false;
+        struct stat st, opened;
+        bool same = ::stat(o.dir.c_str(), &st) == 0 && os::file_id(st) == queue.dir().id();
+        // (A DIR of "." still names the removed directory: it has no link left.)
+        if (same && ::fstat(queue.dir().fd(), &opened) == 0 && opened.st_nlink > 0) return false;
         fmt::print(stderr, "coordctl: directory removed while observing: {}\n", o.dir);
         result = exit_code::cant_create;
         loop.stop();
@@ -135,7 +145,16 @@ int observe(const ElectOptions& o) {
     std::function<void()> look = [&] {
         if (removed()) return;
         auto head = queue_head(queue);
-        if (!shown || *shown != head.leader) {
+        // Granted an instant ago, its grant time not yet written (it follows
+        // the dropped mark): shown once written (that write wakes us), or
+        // after one --poll-interval without it (a record that never has one).
+        bool stamped = !head.leader || head.leader->record.held_ms != 0 ||
+                       stamp_waited_for == head.leader->entry;
+        if (!stamped) {
+            stamp_waited_for = head.leader->entry;
+            stamp_wait.start(every, look);
+        }
+        if (stamped && (!shown || *shown != head.leader)) {
             fmt::print("{}\n", format_leader(head.leader, o.json, o.dir));
             if (std::fflush(stdout) != 0) { // nobody reads on: stop
                 int err = errno;
@@ -150,7 +169,7 @@ int observe(const ElectOptions& o) {
         // Wake when the leader dies, or when the next one is granted.
         leader_change.stop();
         owner_exit.stop();
-        lease_expiry.stop();
+        look_again.stop();
         auto watched = head.leader ? std::optional(head.leader->entry) : head.pending;
         if (!watched) return;
         auto probe = queue.probe(*watched);
@@ -160,10 +179,11 @@ int observe(const ElectOptions& o) {
             owner_exit.start(static_cast<pid_t>(probe.record->pid), every, look);
             return;
         case Liveness::alive_lease: // nor on another host's: it leads until its lease runs out
-            lease_expiry.start(verdict.recheck_in, look);
+            look_again.start(verdict.recheck_in, look);
             return;
-        case Liveness::stale:
-            return; // its removal (by the next waiter) shows in DIR
+        case Liveness::stale: // died since queue_head looked: look past it
+            look_again.start(every, look);
+            return;
         default:
             break;
         }

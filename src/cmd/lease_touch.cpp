@@ -29,7 +29,9 @@ struct LeaseTouchOptions {
 bool touch_entry(const std::string& path) {
     os::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd && errno == ENOENT) return false;
-    if (!fd && errno == ELOOP) throw Error(exit_code::usage, "not a wait file (a symbolic link)", path);
+    struct stat link;
+    if (!fd && errno == ELOOP && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+        throw Error(exit_code::usage, "not a wait file (a symbolic link)", path);
     if (!fd) throw Error("cannot refresh lease", path, errno);
     struct stat st;
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))

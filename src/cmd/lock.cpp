@@ -1,12 +1,13 @@
 #include "cmd/lock.hpp"
 
-#include "cmd/commands.hpp"
 #include "cli.hpp"
+#include "cmd/commands.hpp"
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
+#include "os/files.hpp"
+#include "os/host.hpp"
 #include "os/loop.hpp"
 #include "os/process.hpp"
-#include "os/files.hpp"
 #include "protocol/campaign.hpp"
 #include "protocol/reentry.hpp"
 
@@ -121,7 +122,7 @@ void finish_options(LockOptions& o, const RawLockOptions& raw) {
     if (o.owner_pid != 0 && !o.hold) throw UsageError("--owner-pid needs --hold", "");
     if (o.hold && !raw.kill_after.empty()) throw UsageError("--hold excludes --kill-after", "");
     // A hold for a process already gone would be stale at once.
-    if (o.owner_pid != 0 && !os::process_exists(o.owner_pid))
+    if (o.owner_pid != 0 && !os::process_start_time(o.owner_pid))
         throw UsageError(fmt::format("--owner-pid: no process {}", o.owner_pid), "");
     if (o.hold && !(o.command.empty() && o.shell_command.empty()))
         throw UsageError("--hold runs no command: drop the command or --hold", "");

@@ -228,12 +228,14 @@ std::string command_line(const std::vector<std::string>& command) {
 }
 
 std::string printable(std::string_view text) {
-    auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
-    if (std::none_of(text.begin(), text.end(), control)) return std::string(text);
+    auto special = [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; };
+    if (std::none_of(text.begin(), text.end(), special)) return std::string(text);
     std::string out;
     for (unsigned char c : text) {
-        if (!control(c))
+        if (!special(c))
             out += static_cast<char>(c);
+        else if (c == '\\')
+            out += "\\\\";
         else if (c == '\n')
             out += "\\n";
         else if (c == '\t')

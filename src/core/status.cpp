@@ -84,7 +84,9 @@ std::string format_task_table(const std::vector<TaskRow>& rows, std::int64_t now
     for (const auto& r : rows) {
         bool running = r.state == "running";
         bool finished = r.state == "done" || r.state == "failed";
-        cells.push_back({r.task, r.state, r.pid == 0 ? "-" : fmt::format("{}@{}", r.pid, r.host),
+        // (Task names have no control character; a result file's host may.)
+        cells.push_back({r.task, r.state,
+                         r.pid == 0 ? "-" : fmt::format("{}@{}", r.pid, printable(r.host)),
                          running    ? format_duration(Duration(now_ms - r.since_ms))
                          : finished ? format_duration(Duration(r.duration_ms))
                                     : "-",

@@ -150,6 +150,9 @@ void Directory::for_each_regular_file(const std::function<void(std::string_view)
         bool regular = de->d_type == DT_REG;
         if (de->d_type == DT_UNKNOWN) {
             auto st = stat_entry(de->d_name);
+            // DIR readable but not searchable: an error, not an empty queue (as Queue::probe).
+            if (!st && (errno == EACCES || errno == EPERM))
+                throw Error("cannot look at", path_of(de->d_name), errno);
             regular = st && S_ISREG(st->st_mode);
         }
         if (regular) fn(de->d_name);
@@ -333,8 +336,9 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
     // 2775). Only its owner can fix it, as it opens it.
     auto mode = st.st_mode & 07777;
     auto wanted = mode | (mode_ & 0022) | 0444;
-    if (wanted != mode && st.st_uid == ::geteuid() && ::fchmod(fd.get(), wanted) != 0)
-        throw Error("cannot set the mode of", path_of(name), errno);
+    // Best effort: a filesystem that keeps modes of its own (vfat, some FUSE
+    // or CIFS mounts) refuses, and the queue works as before.
+    if (wanted != mode && st.st_uid == ::geteuid()) (void)::fchmod(fd.get(), wanted);
     return fd;
 }
 
@@ -444,6 +448,7 @@ std::optional<std::string> read_small(int fd, std::size_t max) {
                          : ::pread(fd, chunk, sizeof chunk, static_cast<off_t>(text.size()));
         if (n < 0 && errno == ESPIPE && !pipe) {
             pipe = true;
+            errno = 0; // "larger than max" is told by errno 0
             continue;
         }
         if (n < 0 && errno == EINTR) continue;

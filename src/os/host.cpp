@@ -68,7 +68,10 @@ const HostIdentity& host_identity() {
 std::optional<std::uint64_t> process_start_time(pid_t pid) {
     auto fields = stat_fields(pid);
     if (!fields || fields->size() < 20) return std::nullopt;
-    if ((*fields)[0] == "Z" || (*fields)[0] == "X") return std::nullopt; // exited, not yet reaped
+    // Exited, not yet reaped: a zombie main thread with no other thread left
+    // (a process whose main thread alone has exited shows Z too, and lives).
+    bool exited = (*fields)[0] == "X" || ((*fields)[0] == "Z" && (*fields)[17] == "1");
+    if (exited) return std::nullopt;
     return std::stoull((*fields)[19]);
 }
 

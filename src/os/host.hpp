@@ -18,8 +18,8 @@ struct HostIdentity {
 const HostIdentity& host_identity();
 
 // Start time of a process in clock ticks after boot (/proc/PID/stat field 22);
-// nullopt if there is none, or it has exited (a zombie: its parent has not
-// yet reaped it).
+// nullopt if there is none, or it has exited (a zombie whose threads have
+// all exited: its parent has not yet reaped it).
 std::optional<std::uint64_t> process_start_time(pid_t pid);
 // Parent pid of a process, from /proc/PID/stat.
 std::optional<pid_t> parent_pid(pid_t pid);

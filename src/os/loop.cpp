@@ -69,7 +69,8 @@ void Timer::start_repeating(std::chrono::milliseconds every, std::function<void(
     uv_timer_start(
         h_,
         [](uv_timer_t* h) {
-            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, self->fn_);
+            // A copy: fn may start this timer again (a new fn_).
+            if (auto* self = owner<Timer>(h)) Loop::call(h->loop, std::function<void()>(self->fn_));
         },
         ms, ms);
 }

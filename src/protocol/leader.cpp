@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
-
 namespace coordctl {
 
 QueueHead queue_head(Queue& queue) {
@@ -15,12 +13,6 @@ QueueHead queue_head(Queue& queue) {
         if (!first) first = entry;
         if (probe.waiting) continue; // not granted (yet)
         auto record = queue.read_record(entry);
-        // Granted an instant ago: the time of its grant is written right
-        // after its mark is dropped (see Ticket::mark_granted).
-        for (int i = 0; record && record->held_ms == 0 && i < 20; ++i) {
-            ::usleep(500);
-            record = queue.read_record(entry);
-        }
         if (!record) continue; // leads nobody we can name
         std::string id = record->label.empty() ? fmt::format("{}@{}", record->pid, record->host)
                                                : record->label;

@@ -86,7 +86,9 @@ std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
     if (round_running()) return EnterResult{EnterStep::round_running, nullptr, std::nullopt, {}};
     auto me = queue_.join(request, *locked);
     auto entries = queue_.entries();
-    if (auto conflict = mode_conflict(entries, me->name()); !conflict.empty()) { // a lock's queue
+    for (const auto& entry : entries) { // a live entry of a lock's queue (--slots)
+        auto conflict = mode_conflict({entry}, me->name());
+        if (conflict.empty() || !alive(entry)) continue;
         me->leave();
         return EnterResult{EnterStep::conflict, nullptr, std::nullopt,
                            "the lock mode: " + conflict};

@@ -43,6 +43,25 @@ load helpers
     grep -q "removed stale entry .*$owner@.*held with --hold.*its owner process is gone" "$T/stderr"
 }
 
+@test "an owner whose main thread has exited while another thread runs (shown as a zombie) still holds" {
+    python3 -c 'import ctypes, threading, time
+threading.Thread(target=time.sleep, args=(600,)).start()
+ctypes.CDLL(None).pthread_exit(None)' 3>&- &
+    local owner=$!
+    BG_PIDS+=($owner)
+    wait_for "its main thread to exit" eval "[[ \$(ps -o stat= -p $owner) == Z* ]]"
+    local file
+    file=$("$COORDCTL" lock --hold --owner-pid "$owner" "$D")
+    run "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    [ -e "$file" ]
+    kill -9 "$owner"
+    wait_for "the owner to be gone" process_gone "$owner"
+    run "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 0 ]
+    [[ $output == *ran ]]
+}
+
 @test "without --owner-pid the owner is the parent process" {
     run sh -c "'$COORDCTL' lock --hold '$D'; echo parent=\$\$"
     [ "$status" -eq 0 ]

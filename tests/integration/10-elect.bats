@@ -174,9 +174,10 @@ last_line_is() { [[ $(tail -n 1 "$1") == "$2" ]]; }
     local start pids=()
     start=$(date +%s%3N)
     for i in 1 2 3 4 5 6; do
-        "$COORDCTL" elect "$D" -q --id "c$i" -- true 3>&- &
+        "$COORDCTL" elect "$D" -q --id "c$i" -- sleep 0.2 3>&- &
         pids+=($!)
     done
+    wait_for "the observer to print a leader" grep -q '"id":"c' "$T/observed"
     for pid in "${pids[@]}"; do wait "$pid"; done
     wait_for "the observer to print that nobody leads again" last_line_is "$T/observed" null
     kill -INT "$obs"
@@ -204,8 +205,8 @@ last_line_is() { [[ $(tail -n 1 "$1") == "$2" ]]; }
     BG_PIDS+=($obs)
     wait_for "the second observer to print that nobody leads" file_has_line "$T/observed2" ""
     wait_for "the second observer to wait in its event loop" in_event_loop "$obs"
-    mv "$D" "$T/old"
-    mkdir "$D"
+    mkdir "$T/new"
+    mv -T "$T/new" "$D" # replaced at once: the name never misses
     wait_for "the second observer to stop" process_gone "$obs"
     wait_status "$obs"
     [ "$status" -eq 73 ]

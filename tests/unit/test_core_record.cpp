@@ -315,7 +315,7 @@ TEST_CASE("printable: control characters escaped, the rest unchanged") {
     CHECK(printable("a\nb\tc\rd") == "a\\nb\\tc\\rd");
     CHECK(printable("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m");
     CHECK(printable(std::string("nul\0del\x7f", 8)) == "nul\\x00del\\x7f");
-    CHECK(printable("back\\slash") == "back\\slash");
+    CHECK(printable("back\\slash, \\n") == "back\\\\slash, \\\\n");
 }
 
 TEST_CASE("parse_record rejects a non-positive ttl and an unknown mode") {

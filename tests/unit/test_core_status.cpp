@@ -47,8 +47,15 @@ TEST_CASE("status_rows: a holder comes before the waiters that cut in line (sort
 
 TEST_CASE("status_rows: shared holders together first; a stale entry keeps its queue place among "
           "the others") {
-    auto rows = status_rows({entry(Priority::cut, 9, true), entry(Priority::normal, 1, false),
-                             entry(Priority::normal, 2, false, Liveness::stale),
-                             entry(Priority::normal, 3, false), entry(Priority::normal, 4, true)});
+    auto shared = [](StatusFacts f) {
+        f.entry.mode = coordctl::Mode::shared;
+        return f;
+    };
+    auto rows =
+        status_rows({entry(Priority::cut, 9, true), shared(entry(Priority::normal, 1, false)),
+                     entry(Priority::normal, 2, false, Liveness::stale),
+                     shared(entry(Priority::normal, 3, false)), entry(Priority::normal, 4, true)});
     CHECK(order(rows) == "1:1h 2:3h 3:9w 4:2s 5:4w ");
+    CHECK(rows[0].mode == "shared");
+    CHECK(rows[1].mode == "shared");
 }
