@@ -10,9 +10,9 @@ Verdict judge_owner(const OwnerFacts& facts) {
     // keeps it until it is gone, so a free lock proves it died.
     if (facts.same_host && facts.hold_entry) {
         if (facts.owner_alive) return {Liveness::alive_owner, Duration(0), {}};
-        return {Liveness::stale, Duration(0), "its owner process is gone"};
+        return {Liveness::stale, Duration(0), "its owner process is gone", true};
     }
-    if (facts.same_host) return {Liveness::stale, Duration(0), "its process is gone"};
+    if (facts.same_host) return {Liveness::stale, Duration(0), "its process is gone", true};
     if (facts.heartbeat_age >= facts.ttl)
         return {Liveness::stale, Duration(0),
                 fmt::format("no heartbeat for {} (ttl {})", format_duration(facts.heartbeat_age),

@@ -28,6 +28,10 @@ struct Verdict {
     Liveness liveness = Liveness::alive_locked;
     Duration recheck_in{0}; // for alive_lease: when the lease would expire
     std::string reason;     // for stale: why, for the warning
+    // For stale: the owner is known to be gone (this host: its lock is free,
+    // or its --hold process exited), not merely silent for a TTL (another
+    // host's owner may still run, and learns of its loss by the removal).
+    bool proven = false;
 };
 
 Verdict judge_owner(const OwnerFacts& facts);

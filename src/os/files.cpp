@@ -87,6 +87,18 @@ void flock_or_throw(int fd, int op, const std::string& path) {
     }
 }
 
+// Whoever can write a queue's directory (of `dir_mode`) takes part, so must
+// read (`readable`: r, or r-x for a directory) and write what it holds too:
+// its creator's umask must not keep them out (a shared DIR of mode 1777 or
+// 2775). Only its owner can fix it, as it opens it. Best effort: a
+// filesystem that keeps modes of its own (vfat, some FUSE or CIFS mounts)
+// refuses, and the queue works as before.
+void share_with_writers_of(mode_t dir_mode, int fd, const struct stat& st, mode_t readable) {
+    auto mode = st.st_mode & 07777;
+    auto wanted = mode | (dir_mode & 0022) | readable;
+    if (wanted != mode && st.st_uid == ::geteuid()) (void)::fchmod(fd, wanted);
+}
+
 int directory_flags(FinalLink link) {
     int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
     return link == FinalLink::refuse ? flags | O_NOFOLLOW : flags;
@@ -178,6 +190,8 @@ void Directory::replace_file(const std::string& name, const std::string& content
     UniqueFd fd(::openat(fd_, temp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
     if (!fd) throw Error("cannot create", path_of(temp), errno);
     try {
+        struct stat st; // readable by all, whatever the umask, as wait files are
+        if (::fstat(fd.get(), &st) == 0) share_with_writers_of(0, fd.get(), st, 0444);
         write_all(fd.get(), content, path_of(temp));
         if (::renameat(fd_, temp.c_str(), fd_, name.c_str()) != 0)
             throw Error("cannot rename", path_of(name), errno);
@@ -331,17 +345,14 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
     // Another link could be a file anywhere on the filesystem: never write through it.
     if (st.st_nlink != 1)
         throw Error(exit_code::cant_create, "refusing a file with other hard links", path_of(name));
-    // Whoever can write DIR takes part, so must write this file too: its
-    // creator's umask must not keep them out (a shared DIR of mode 1777 or
-    // 2775). Only its owner can fix it, as it opens it.
-    auto mode = st.st_mode & 07777;
-    auto wanted = mode | (mode_ & 0022) | 0444;
-    // Best effort: a filesystem that keeps modes of its own (vfat, some FUSE
-    // or CIFS mounts) refuses, and the queue works as before.
-    if (wanted != mode && st.st_uid == ::geteuid()) (void)::fchmod(fd.get(), wanted);
+    share_with_writers_of(mode_, fd.get(), st, 0444);
     return fd;
 }
 
+void Directory::share_like(const Directory& parent) const {
+    struct stat st;
+    if (::fstat(fd_, &st) == 0) share_with_writers_of(parent.mode_, fd_, st, 0555);
+}
 
 namespace {
 bool try_flock(int fd, int op) {

@@ -130,6 +130,9 @@ class Directory {
     // all and writable by whoever can write the directory. Throws Error if it
     // is not a regular file or has other hard links.
     UniqueFd open_dotfile(const std::string& name) const;
+    // For a directory inside `parent` (workers' tasks/ and state/): readable
+    // by all, and writable by whoever can write `parent`, as open_dotfile.
+    void share_like(const Directory& parent) const;
 
   private:
     Directory(DIR* dir, std::string path, const struct stat& st);

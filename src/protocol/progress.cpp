@@ -2,6 +2,7 @@
 
 #include "os/files.hpp"
 #include "os/terminal.hpp"
+#include "protocol/leader.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -32,7 +33,17 @@ void Progress::update(const WaitPlan& plan, Queue& queue) {
 void Progress::read_head() {
     if (head_read_) return;
     head_read_ = true;
-    auto record = head_ ? queue_->read_record(*head_) : std::nullopt;
+    std::optional<Record> record;
+    if (head_) {
+        // A dead head still there (another user's, passed over: see
+        // Queue::remove_stale) holds nothing: name the first live holder.
+        auto probe = queue_->probe(*head_);
+        if (probe.exists && judge_owner(probe.facts).liveness == Liveness::stale) {
+            if (auto live = queue_head(*queue_).leader) record = live->record;
+        } else {
+            record = queue_->read_record(*head_);
+        }
+    }
     status_.holder = describe_owner(record);
     // How long the head has held (or, if not yet granted, been queued).
     head_created_ms_ = !record ? os::now_unix_ms() : record->held_ms != 0 ? record->held_ms : record->created_ms;

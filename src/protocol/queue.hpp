@@ -195,7 +195,8 @@ class Queue {
     // lock taken.
     void prepare(const JoinRequest& request);
     // The wait files, in queue order. Foreign names, dot files, symlinks,
-    // directories and other non-regular files are not part of the queue.
+    // directories and other non-regular files are not part of the queue, nor
+    // are entries passed over (remove_stale).
     // With `old_temporaries`, also adds to it the wait files being written
     // that their names say are older than Directory::temporary_abandoned_after.
     std::vector<EntryName> entries(std::vector<std::string>* old_temporaries = nullptr);
@@ -213,8 +214,10 @@ class Queue {
     WaitPlan view(const Ticket& ticket);
     EntryProbe probe(const EntryName& entry);
     std::optional<Record> read_record(const EntryName& entry);
-    // Removes an entry proven stale, with a warning naming its owner.
-    void remove_stale(const EntryName& entry, const EntryProbe& probe, const std::string& reason);
+    // Removes a stale entry, with a warning naming its owner. One whose owner
+    // is proven gone but that is not ours to remove (another user's, in a
+    // sticky DIR) is passed over instead: left out of entries() from then on.
+    void remove_stale(const EntryName& entry, const EntryProbe& probe, const Verdict& verdict);
 
   private:
     explicit Queue(os::Directory dir) : dir_(std::move(dir)) {}
@@ -244,6 +247,7 @@ class Queue {
     os::Directory dir_;
     os::UniqueFd token_fd_;
     std::set<std::string> reported_corrupt_;
+    std::set<EntryName> passed_over_; // see remove_stale
     std::optional<PreparedEntry> prepared_;
     // Old wait files being written, seen at the join (entries()), removed
     // after it if abandoned.

@@ -35,7 +35,7 @@ bool Rounds::alive(const EntryName& entry) {
     if (!probe.exists) return false;
     auto verdict = judge_owner(probe.facts);
     if (verdict.liveness != Liveness::stale) return true;
-    queue_.remove_stale(entry, probe, verdict.reason);
+    queue_.remove_stale(entry, probe, verdict);
     return false;
 }
 

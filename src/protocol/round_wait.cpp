@@ -87,7 +87,7 @@ bool ExitWait::arm(const EntryName& entry) {
     if (!probe.exists) return false;
     auto verdict = judge_owner(probe.facts);
     if (verdict.liveness == Liveness::stale) {
-        queue_.remove_stale(entry, probe, verdict.reason);
+        queue_.remove_stale(entry, probe, verdict);
         return false;
     }
     if (verdict.liveness == Liveness::alive_locked && !options_.poll) {

@@ -118,7 +118,7 @@ Waiter::Armed Waiter::arm(const Watch& watch) {
     if (!probe.exists) return Armed::look_again;
     auto verdict = judge_owner(probe.facts);
     if (verdict.liveness == Liveness::stale) {
-        queue_.remove_stale(watch.entry, probe, verdict.reason);
+        queue_.remove_stale(watch.entry, probe, verdict);
         return Armed::look_again;
     }
     // Found granted (typically since my look): the plan is out of date (a

@@ -190,3 +190,17 @@ SH
     [ "$(wc -l <"$T/runs")" -eq 3 ] # lost, failed, retried once: done
     [ "$(jq -r '.state + " " + (.attempts | tostring)' "$D/state/t.json")" = "done 3" ]
 }
+
+@test "a DIR others may write (1777): tasks/, state/ and results are shared whatever their creator's umask" {
+    mkdir -m 1777 -p "$D"
+    open_to_others
+    mkdir -m 777 "$T/out"
+    (umask 077 && "$COORDCTL" workers "$D" --task a --capacity 1 -- sh -c "id -un >'$T/out/{}'")
+    [ "$(stat -c %a "$D/tasks" "$D/state" "$D/tasks/a" "$D/state/a.json" | tr '\n' ' ')" = "777 777 777 644 " ]
+    run --separate-stderr as_nobody "$COORDCTL" workers "$D" --task a --task b --capacity 1 -- sh -c "id -un >'$T/out/{}'"
+    [ "$status" -eq 0 ]
+    [ "$stderr" = "" ]
+    [ "$(cat "$T/out/a")" = root ]
+    [ "$(cat "$T/out/b")" = nobody ]
+    [ "$(stat -c %U "$D/state/b.json")" = nobody ]
+}

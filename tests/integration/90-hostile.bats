@@ -149,18 +149,45 @@ damaged_file() { # KIND NAME
     wait_for "the holder to finish" has_wait_files 0
 }
 
-@test "a stale entry another user owns in a sticky DIR: one clear line (77), no spinning, nothing of ours left" {
+@test "a dead owner's entry another user owns in a sticky DIR: passed over with a warning, the lock runs; its owner's user removes it" {
     mkdir -m 1777 -p "$D"
     open_to_others
     dead_record 1 >"$D/$(name_of 1)"
-    run as_nobody timeout -s KILL 20 "$COORDCTL" lock -w 10 "$D" -- echo ran
-    [ "$status" -eq 77 ]
-    [ "$output" = "coordctl: cannot remove stale entry: $D/$(name_of 1): Operation not permitted" ]
-    [ "$(ls "$D")" = "$(name_of 1)" ]
+    local i
+    for i in 1 2; do # each process passes over it once, the same way
+        run --separate-stderr as_nobody timeout -s KILL 20 "$COORDCTL" lock -w 10 "$D" -- echo ran
+        [ "$status" -eq 0 ]
+        [ "$output" = ran ]
+        [[ $stderr == "coordctl: warning: passing over stale entry $D/$(name_of 1) of "*"(gone)"*": its process is gone; cannot remove it: Operation not permitted" ]]
+        [ "$(ls "$D")" = "$(name_of 1)" ]
+    done
+    # Behind it, a holder and a waiter as nobody: the waiter still waits for the holder.
+    mkdir -m 777 "$T/out"
+    as_nobody "$COORDCTL" lock "$D" -- sh -c "echo \$PPID >'$T/out/h'; exec sleep 1000" 2>/dev/null &
+    wait_for "nobody's holder to run" test -s "$T/out/h"
+    run as_nobody "$COORDCTL" lock -n "$D" -- echo ran
+    [ "$status" -eq 75 ]
+    [[ $output == "coordctl: lock is held by $(cat "$T/out/h")@"* ]]
+    kill -TERM "$(cat "$T/out/h")"
+    wait_for "nobody's holder to go" has_wait_files 1
     # Its owner's user can remove it, and does.
     run "$COORDCTL" lock "$D" -- echo ran
     [ "$status" -eq 0 ]
     [[ $output == *"removed stale entry $D/$(name_of 1) of "*"(gone)"* ]]
+    [ "$(ls "$D")" = "" ]
+}
+
+@test "another host's entry whose lease ran out, another user's in a sticky DIR: one clear line (77), never passed over" {
+    mkdir -m 1777 -p "$D"
+    open_to_others
+    # Its owner may still run there and learns of its loss only by the removal.
+    dead_record 1 | sed 's/"host":"[^"]*"/"host":"elsewhere"/' >"$D/$(name_of 1)"
+    touch -d '1 hour ago' "$D/$(name_of 1)"
+    run as_nobody timeout -s KILL 20 "$COORDCTL" lock -w 10 "$D" -- echo ran
+    [ "$status" -eq 77 ]
+    [ "$output" = "coordctl: cannot remove stale entry: $D/$(name_of 1): Operation not permitted" ]
+    [ "$(ls "$D")" = "$(name_of 1)" ]
+    rm "$D/$(name_of 1)"
 }
 
 @test "an abandoned unnamed wait file another user owns in a sticky DIR: a warning per join, the lock still runs; its owner removes it" {

@@ -42,6 +42,7 @@ TEST_CASE("judge_owner: same host and a free lock means the owner is gone") {
         CHECK(v.liveness == Liveness::stale);
         CHECK(v.recheck_in == Duration(0));
         CHECK(v.reason == "its process is gone");
+        CHECK(v.proven);
     }
 }
 
@@ -70,6 +71,7 @@ TEST_CASE("judge_owner: other host without a heartbeat for a full TTL is stale")
     CHECK(v.liveness == Liveness::stale);
     CHECK(v.recheck_in == Duration(0));
     CHECK(v.reason == "no heartbeat for 30s (ttl 30s)");
+    CHECK_FALSE(v.proven); // its owner may run still: only removing the entry tells it
 
     v = judge_owner(facts(false, false, 45'000, 30'000));
     CHECK(v.liveness == Liveness::stale);
@@ -101,6 +103,7 @@ TEST_CASE("a --hold entry on this host lives as long as its owner process") {
     auto verdict = coordctl::judge_owner(facts);
     CHECK(verdict.liveness == coordctl::Liveness::stale);
     CHECK(verdict.reason == "its owner process is gone");
+    CHECK(verdict.proven);
     facts.lock_held = true; // its coordctl is still waiting for it
     CHECK(coordctl::judge_owner(facts).liveness == coordctl::Liveness::alive_locked);
 }
