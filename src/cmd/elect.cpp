@@ -103,10 +103,13 @@ int show_leader(const ElectOptions& o) {
     Queue queue = Queue::open(o.dir, false);
     auto leader = current_leader(queue);
     // Granted an instant ago: the time of its grant is written right after
-    // its mark is dropped (Ticket::mark_granted). A few reads, 10 ms at most.
+    // its mark is dropped (Ticket::mark_granted). A few reads of its record,
+    // 10 ms at most.
     for (int i = 0; leader && leader->record.held_ms == 0 && i < 20; ++i) {
         ::usleep(500);
-        leader = current_leader(queue);
+        auto again = queue.read_record(leader->entry);
+        if (!again) break; // gone: shown as it was found
+        leader->record = *again;
     }
     if (!leader && !o.json) return no_leader;
     fmt::print("{}\n", format_leader(leader, o.json, o.dir));
@@ -156,9 +159,7 @@ int observe(const ElectOptions& o) {
         }
         if (stamped && (!shown || *shown != head.leader)) {
             fmt::print("{}\n", format_leader(head.leader, o.json, o.dir));
-            if (std::fflush(stdout) != 0) { // nobody reads on: stop
-                int err = errno;
-                os::drop_unwritten_output(); // reported here, not again at exit
+            if (int err = os::flush_standard_output()) { // nobody reads on: stop
                 fmt::print(stderr, "coordctl: cannot write: standard output: {}\n",
                            std::strerror(err));
                 result = exit_code::io_error;

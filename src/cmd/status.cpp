@@ -55,14 +55,15 @@ std::vector<TaskRow> gather_tasks(const std::string& dir) {
         TaskRow row;
         row.task = task;
         row.state = "pending";
-        if (auto result = state ? read_task_result(*state, task) : std::nullopt) {
+        auto file = state ? look_at_task_result(*state, task) : TaskResultFile{};
+        if (auto& result = file.result) {
             row.state = result->done ? "done" : "failed";
             row.pid = result->pid;
             row.host = result->host;
             row.exit_code = result->exit_code;
             row.attempts = result->attempts;
             row.duration_ms = result->duration_ms;
-        } else if (state && state->stat_entry(task + ".json")) {
+        } else if (file.present) {
             row.state = "unreadable"; // a result all the same: no worker takes the task
         } else {
             auto queue = Queue::open(dir + "/tasks/" + task, false);

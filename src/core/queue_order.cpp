@@ -25,7 +25,7 @@ void plan_slots(const std::vector<EntryName>& ahead, const EntryName& me, WaitPl
 
 } // namespace
 
-std::string mode_conflict(const std::vector<EntryName>& entries, const EntryName& me) {
+std::string mode_conflict(std::span<const EntryName> entries, const EntryName& me) {
     for (const auto& e : entries) {
         bool both_slots = e.mode == Mode::slots && me.mode == Mode::slots;
         bool neither = e.mode != Mode::slots && me.mode != Mode::slots;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,7 @@ struct WaitPlan {
 
 // Slots and exclusive/shared entries cannot share a queue, nor slots of
 // different N: which entry of `entries` me disagrees with, or "".
-std::string mode_conflict(const std::vector<EntryName>& entries, const EntryName& me);
+std::string mode_conflict(std::span<const EntryName> entries, const EntryName& me);
 
 // `entries` must be sorted (queue order). `must_follow` lists the holders a
 // cut-in-line entry found when it joined: it sorts before them but must not

@@ -161,10 +161,7 @@ void Directory::for_each_regular_file(const std::function<void(std::string_view)
     while (struct dirent* de = ::readdir(dir_)) {
         bool regular = de->d_type == DT_REG;
         if (de->d_type == DT_UNKNOWN) {
-            auto st = stat_entry(de->d_name);
-            // DIR readable but not searchable: an error, not an empty queue (as Queue::probe).
-            if (!st && (errno == EACCES || errno == EPERM))
-                throw Error("cannot look at", path_of(de->d_name), errno);
+            auto st = look_at(de->d_name);
             regular = st && S_ISREG(st->st_mode);
         }
         if (regular) fn(de->d_name);
@@ -248,6 +245,13 @@ OpenResult Directory::open_entry(const std::string& name) const {
 std::optional<struct stat> Directory::stat_entry(const std::string& name) const {
     struct stat st;
     if (::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+    return st;
+}
+
+std::optional<struct stat> Directory::look_at(const std::string& name) const {
+    auto st = stat_entry(name);
+    if (!st && (errno == EACCES || errno == EPERM))
+        throw Error("cannot look at", path_of(name), errno);
     return st;
 }
 

@@ -100,6 +100,9 @@ class Directory {
     OpenResult open_entry(const std::string& name) const;
     // fstatat without following; nullopt (errno kept) when absent.
     std::optional<struct stat> stat_entry(const std::string& name) const;
+    // stat_entry, but a DIR readable and not searchable (EACCES, EPERM) is an
+    // Error, not an entry gone: a queue we may not look into is not empty.
+    std::optional<struct stat> look_at(const std::string& name) const;
     // Unlinks `name` only if it is still the regular file `expected`: 0 when
     // unlinked, ENOENT when gone or replaced, else unlinkat's errno (EPERM in a
     // sticky directory, EROFS...).

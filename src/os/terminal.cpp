@@ -1,5 +1,6 @@
 #include "os/terminal.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <stdio_ext.h>
 #include <unistd.h>
@@ -15,9 +16,12 @@ bool in_terminal_foreground() {
     return false;
 }
 
-void drop_unwritten_output() {
+int flush_standard_output() {
+    if (std::fflush(stdout) == 0) return 0;
+    int err = errno;
     __fpurge(stdout); // glibc (and musl)
     std::clearerr(stdout);
+    return err;
 }
 
 } // namespace coordctl::os

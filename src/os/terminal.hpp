@@ -3,10 +3,10 @@
 
 namespace coordctl::os {
 
-// After a failed write to standard output has been reported: what stdio
-// still holds for it is dropped and its error cleared, so that the final
-// flush (main) does not report it again.
-void drop_unwritten_output();
+// Flushes standard output: 0, or the error, for the caller to report; what
+// stdio still holds for it is then dropped and its error cleared, so that
+// the final flush (main) does not report it again.
+int flush_standard_output();
 
 bool is_terminal(int fd);
 // True when we run in the foreground process group of our controlling

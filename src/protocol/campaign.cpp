@@ -98,9 +98,7 @@ void Campaign::on_wait_done(WaitOutcome outcome) {
 void Campaign::hand_over() {
     // A path the caller did not get is a hold nobody can release: leave.
     std::fputs((absolute_path(ticket_->path()) + "\n").c_str(), stdout);
-    if (std::fflush(stdout) != 0) {
-        int err = errno;
-        os::drop_unwritten_output(); // reported here, not again at exit
+    if (int err = os::flush_standard_output()) {
         fmt::print(stderr, "coordctl: cannot write the wait file's path: standard output: {}\n",
                    std::strerror(err));
         return end({exit_code::io_error, 0, false});

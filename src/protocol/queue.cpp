@@ -426,11 +426,7 @@ bool Queue::still_waiting(const EntryName& entry, int fd) {
 
 EntryProbe Queue::probe(const EntryName& entry) {
     EntryProbe probe;
-    auto st = dir_.stat_entry(entry.str());
-    // Gone (ENOENT; ESTALE on NFS), or not ours to know: DIR readable but
-    // not searchable is an error, not an empty queue.
-    if (!st && (errno == EACCES || errno == EPERM))
-        throw Error("cannot look at", dir_.path_of(entry.str()), errno);
+    auto st = dir_.look_at(entry.str()); // gone: ENOENT (ESTALE on NFS)
     if (!st || !S_ISREG(st->st_mode)) return probe;
     probe.exists = true;
     probe.id = os::file_id(*st);

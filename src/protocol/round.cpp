@@ -87,7 +87,7 @@ std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
     auto me = queue_.join(request, *locked);
     auto entries = queue_.entries();
     for (const auto& entry : entries) { // a live entry of a lock's queue (--slots)
-        auto conflict = mode_conflict({entry}, me->name());
+        auto conflict = mode_conflict({&entry, 1}, me->name());
         if (conflict.empty() || !alive(entry)) continue;
         me->leave();
         return EnterResult{EnterStep::conflict, nullptr, std::nullopt,

@@ -15,25 +15,28 @@ namespace {
 constexpr auto healthy_run = std::chrono::seconds(60);
 } // namespace
 
-std::optional<TaskResult> read_task_result(const os::Directory& state, const std::string& task) {
-    auto opened = state.open_entry(task + ".json");
-    if (!opened.fd) return std::nullopt;
-    auto text = os::read_small(opened.fd.get(), 64 * 1024);
-    return text ? parse_task_result(*text) : std::nullopt;
+TaskResultFile look_at_task_result(const os::Directory& state, const std::string& task) {
+    auto name = task + ".json";
+    TaskResultFile file;
+    if (!state.stat_entry(name)) {
+        if (errno == ENOENT) return file;
+        throw Error("cannot read result file", state.path_of(name), errno);
+    }
+    file.present = true;
+    auto opened = state.open_entry(name);
+    auto text = opened.fd ? os::read_small(opened.fd.get(), 64 * 1024) : std::nullopt;
+    file.result = text ? parse_task_result(*text) : std::nullopt;
+    return file;
 }
 
 bool task_finished(const os::Directory& state, const std::string& task) {
-    auto name = task + ".json";
-    if (!state.stat_entry(name)) {
-        if (errno == ENOENT) return false;
-        throw Error("cannot read result file", state.path_of(name), errno);
-    }
-    if (!read_task_result(state, task))
+    auto file = look_at_task_result(state, task);
+    if (file.present && !file.result)
         fmt::print(stderr,
                    "coordctl: warning: unreadable result file: task {} not run (remove the file to "
                    "run it): {}\n",
-                   task, state.path_of(name));
-    return true;
+                   task, state.path_of(task + ".json"));
+    return file.present;
 }
 
 TaskRunner::TaskRunner(os::Loop& loop, const std::string& task, Queue queue,

@@ -88,8 +88,14 @@ class TaskRunner {
     std::int64_t started_ms_ = 0;
 };
 
-// DIR/state/<task>.json, if the task is finished.
-std::optional<TaskResult> read_task_result(const os::Directory& state, const std::string& task);
+// DIR/state/<task>.json: a task is finished once it is there, whether or not
+// it can be read (no worker takes it then: one that cannot be read is
+// reported, and left alone). Throws Error if that cannot be told.
+struct TaskResultFile {
+    bool present = false;
+    std::optional<TaskResult> result; // if present and readable
+};
+TaskResultFile look_at_task_result(const os::Directory& state, const std::string& task);
 // Whether the task is done with: its result file exists, whether or not it
 // can be read (one that cannot is reported on stderr, and left alone).
 bool task_finished(const os::Directory& state, const std::string& task);
