@@ -228,22 +228,28 @@ std::string command_line(const std::vector<std::string>& command) {
 }
 
 std::string printable(std::string_view text) {
-    auto special = [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; };
+    auto special = [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\' || c == 0xc2; };
     if (std::none_of(text.begin(), text.end(), special)) return std::string(text);
     std::string out;
-    for (unsigned char c : text) {
-        if (!special(c))
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+        if (c == 0xc2 && next >= 0x80 && next <= 0x9f) { // a C1 control (U+0080..U+009F) in UTF-8
+            out += fmt::format("\\xc2\\x{:02x}", next);
+            ++i;
+        } else if (!special(c) || c == 0xc2) {
             out += static_cast<char>(c);
-        else if (c == '\\')
+        } else if (c == '\\') {
             out += "\\\\";
-        else if (c == '\n')
+        } else if (c == '\n') {
             out += "\\n";
-        else if (c == '\t')
+        } else if (c == '\t') {
             out += "\\t";
-        else if (c == '\r')
+        } else if (c == '\r') {
             out += "\\r";
-        else
+        } else {
             out += fmt::format("\\x{:02x}", c);
+        }
     }
     return out;
 }

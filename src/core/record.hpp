@@ -95,8 +95,9 @@ std::optional<SlotsGrant> parse_slots_grant(std::string_view text);
 // empty, each word printable().
 std::string command_line(const std::vector<std::string>& command);
 // Text from a record (label, host, command word) as one line for a terminal:
-// control characters escaped as \n, \t, \r or \xNN, a backslash doubled
-// (a backslash typed before an n stays apart from a newline); the rest unchanged.
+// control characters escaped as \n, \t, \r or \xNN (C1 controls, U+0080 to
+// U+009F in UTF-8, as \xc2\xNN), a backslash doubled (a backslash typed
+// before an n stays apart from a newline); the rest unchanged.
 std::string printable(std::string_view text);
 
 } // namespace coordctl

@@ -316,6 +316,12 @@ TEST_CASE("printable: control characters escaped, the rest unchanged") {
     CHECK(printable("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m");
     CHECK(printable(std::string("nul\0del\x7f", 8)) == "nul\\x00del\\x7f");
     CHECK(printable("back\\slash, \\n") == "back\\\\slash, \\\\n");
+    // C1 controls in UTF-8 (U+009B is CSI on some terminals); other two-byte
+    // characters starting with 0xc2, and a lone 0xc2 at the end, unchanged.
+    CHECK(printable("\xc2\x9b"
+                    "31mred") == "\\xc2\\x9b31mred");
+    CHECK(printable("\xc2\x80\xc2\x9f") == "\\xc2\\x80\\xc2\\x9f");
+    CHECK(printable("\xc2\xa0nbsp \xc2\xa9 \xc2") == "\xc2\xa0nbsp \xc2\xa9 \xc2");
 }
 
 TEST_CASE("parse_record rejects a non-positive ttl and an unknown mode") {
