@@ -1,6 +1,7 @@
 // coordctl: parse, run, catch once, exit code.
 #include "cli.hpp"
 #include "core/exit_codes.hpp"
+#include "os/files.hpp"
 #include "os/process.hpp"
 
 #include <fmt/format.h>
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
         return e.code();
     } catch (const Error& e) {
         fmt::print(stderr, "coordctl: {}\n", e.what());
+        os::remove_directories_created(); // nothing left behind
         return e.code();
     } catch (const std::exception& e) {
         if (std::ferror(stdout)) { // fmt::print's write failed (more than a buffer's worth)

@@ -21,10 +21,24 @@ FileId file_id(const struct stat& st) { return {st.st_dev, st.st_ino}; }
 
 namespace {
 
+// What make_directories created, parents first (remove_directories_created).
+std::vector<std::string>& directories_created() {
+    static std::vector<std::string> created;
+    return created;
+}
+
+bool make_directory(const std::string& path) {
+    if (::mkdir(path.c_str(), 0777) == 0) {
+        directories_created().push_back(path);
+        return true;
+    }
+    return errno == EEXIST;
+}
+
 // mkdir -p, trying the whole path first: only missing parents are created
 // (an existing one may sit in a directory we cannot write to).
 void make_directories(const std::string& path) {
-    if (::mkdir(path.c_str(), 0777) == 0 || errno == EEXIST) return;
+    if (make_directory(path)) return;
     int error = errno;
     std::string parent; // without trailing slashes; empty for "/x" and "x"
     if (auto slash = path.find_last_of('/'); slash != std::string::npos) {
@@ -33,7 +47,7 @@ void make_directories(const std::string& path) {
     }
     if (error == ENOENT && !parent.empty()) {
         make_directories(parent);
-        if (::mkdir(path.c_str(), 0777) == 0 || errno == EEXIST) return;
+        if (make_directory(path)) return;
         error = errno;
     }
     throw Error("cannot create directory", path, error);
@@ -105,6 +119,15 @@ int directory_flags(FinalLink link) {
 }
 
 } // namespace
+
+void remove_directories_created() {
+    auto& created = directories_created();
+    // Newest first; one that is not empty (a .token written, another
+    // process's entry) stays, and so do its parents.
+    for (auto it = created.rbegin(); it != created.rend(); ++it)
+        (void)::rmdir(it->c_str());
+    created.clear();
+}
 
 Directory Directory::open(const std::string& given, bool create, FinalLink link) {
     std::string path = without_trailing_slashes(given);

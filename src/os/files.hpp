@@ -147,6 +147,10 @@ class Directory {
     mode_t mode_; // as opened
 };
 
+// After an error: removes the directories this process created (DIR and its
+// missing parents, workers' subdirectories) that are still empty.
+void remove_directories_created();
+
 // Whole-file kernel locks (flock), the liveness signal of the protocol.
 bool try_lock_exclusive(int fd); // true if taken
 bool try_lock_shared(int fd);    // true if taken

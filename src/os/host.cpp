@@ -2,12 +2,15 @@
 
 #include "os/fd.hpp"
 #include "os/files.hpp"
+#include "os/process.hpp"
 
 #include <fmt/format.h>
 
 #include <cstdlib>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <string_view>
@@ -65,14 +68,45 @@ const HostIdentity& host_identity() {
     return identity;
 }
 
-std::optional<std::uint64_t> process_start_time(pid_t pid) {
+namespace {
+
+enum class Seen { unreadable, exited, running };
+
+Seen look_at_process(pid_t pid, std::uint64_t& start) {
     auto fields = stat_fields(pid);
-    if (!fields || fields->size() < 20) return std::nullopt;
+    if (!fields || fields->size() < 20) return Seen::unreadable;
     // Exited, not yet reaped: a zombie main thread with no other thread left
     // (a process whose main thread alone has exited shows Z too, and lives).
     bool exited = (*fields)[0] == "X" || ((*fields)[0] == "Z" && (*fields)[17] == "1");
-    if (exited) return std::nullopt;
-    return std::stoull((*fields)[19]);
+    if (exited) return Seen::exited;
+    start = std::stoull((*fields)[19]);
+    return Seen::running;
+}
+
+} // namespace
+
+std::optional<std::uint64_t> process_start_time(pid_t pid) {
+    std::uint64_t start = 0;
+    if (look_at_process(pid, start) != Seen::running) return std::nullopt;
+    return start;
+}
+
+bool process_may_live(pid_t pid, std::uint64_t start) {
+    std::uint64_t now = 0;
+    switch (look_at_process(pid, now)) {
+    case Seen::running:
+        return now == start;
+    case Seen::exited:
+        return false;
+    default: // /proc hides it (hidepid) or it is gone: its pidfd tells whether it exited
+        break;
+    }
+    UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd) return errno != ESRCH && process_exists(pid); // (no pidfd before Linux 5.3)
+    struct pollfd exited {
+        pidfd.get(), POLLIN, 0
+    };
+    return ::poll(&exited, 1, 0) == 0;
 }
 
 std::optional<pid_t> parent_pid(pid_t pid) {

@@ -448,7 +448,7 @@ EntryProbe Queue::probe(const EntryName& entry) {
         probe.facts.ttl = Duration(r.ttl_ms);
         probe.facts.hold_entry = r.hold;
         probe.facts.owner_alive =
-            r.hold && os::process_start_time(static_cast<pid_t>(r.pid)) == r.pid_start;
+            r.hold && os::process_may_live(static_cast<pid_t>(r.pid), r.pid_start);
     }
     return probe;
 }

@@ -196,6 +196,28 @@ shared" ]
     [ "$left" = keep-filler ]
 }
 
+@test "out of inodes while creating DIR and its parents, or its token mark: exit 73, no directory left" {
+    mkdir -p "$T/full"
+    mount -t tmpfs -o size=1m,nr_inodes=4 tmpfs "$T/full" # the root and 3 more
+    mkdir "$T/full/keep"
+    local s1 o1 l1 s2 l2 s3 o3 l3
+    run "$COORDCTL" lock "$T/full/a/b/c/q" -- true # a and b fit, c does not
+    s1=$status o1=$output l1=$(ls -A "$T/full")
+    run "$COORDCTL" workers "$T/full/w" --tasks 1 --capacity 1 -- true # w and tasks fit
+    s2=$status l2=$(ls -A "$T/full")
+    run "$COORDCTL" lock "$T/full/a/q" -- true # a and q fit, .token does not
+    s3=$status o3=$output l3=$(ls -A "$T/full")
+    umount "$T/full"
+    [ "$s1" -eq 73 ]
+    [ "$o1" = "coordctl: cannot create directory: $T/full/a/b/c: No space left on device" ]
+    [ "$l1" = keep ]
+    [ "$s2" -eq 73 ]
+    [ "$l2" = keep ]
+    [ "$s3" -eq 73 ]
+    [ "$o3" = "coordctl: cannot open: $T/full/a/q/.token: No space left on device" ]
+    [ "$l3" = keep ]
+}
+
 @test "a read-only filesystem where DIR must be created: exit 73" {
     mkdir -p "$T/ro"
     mount -t tmpfs -o ro,size=1m tmpfs "$T/ro"

@@ -43,6 +43,35 @@ load helpers
     grep -q "removed stale entry .*$owner@.*held with --hold.*its owner process is gone" "$T/stderr"
 }
 
+@test "a --hold owner that /proc hides (hidepid=2, another user's) lives while its pid does" {
+    mkdir -m 777 -p "$D"
+    open_to_others
+    # The owner's parent never reaps it: once killed, it stays a zombie.
+    sh -c "sleep 600 & echo \$! >'$T/owner'; exec sleep 1000" 3>&- &
+    local parent=$!
+    BG_PIDS+=($parent)
+    wait_for "the owner to start" test -s "$T/owner"
+    local owner file
+    owner=$(cat "$T/owner")
+    file=$("$COORDCTL" lock --hold --owner-pid "$owner" "$D")
+    # nobody, with a /proc of its own that shows it no other user's process:
+    local hidden="mount -t proc -o hidepid=2 proc /proc && exec setpriv --reuid=65534 --regid=65534 --clear-groups"
+    run unshare --mount --propagation private sh -c "$hidden test -e /proc/$owner"
+    [ "$status" -eq 1 ] # it is hidden indeed
+    run unshare --mount --propagation private sh -c "$hidden '$COORDCTL' lock -n '$D' -- echo ran"
+    [ "$status" -eq 75 ]
+    [[ $output == "coordctl: lock is held by $owner@"* ]]
+    [ -f "$file" ]
+    # Exited, not yet reaped (a zombie, which /proc hides too): gone.
+    kill "$owner"
+    wait_for "the owner to be a zombie" grep -q '^State:.*Z' "/proc/$owner/status"
+    run unshare --mount --propagation private sh -c "$hidden '$COORDCTL' lock -n '$D' -- echo ran"
+    [ "$status" -eq 0 ]
+    [ "${lines[-1]}" = ran ]
+    [ ! -e "$file" ]
+    kill "$parent"
+}
+
 @test "an owner whose main thread has exited while another thread runs (shown as a zombie) still holds" {
     python3 -c 'import ctypes, threading, time
 threading.Thread(target=time.sleep, args=(600,)).start()
