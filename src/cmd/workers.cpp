@@ -72,14 +72,15 @@ class Worker {
           root_(os::Directory::open(o.dir, true)),
           tasks_dir_(os::Directory::open(o.dir + "/tasks", true)),
           state_(os::Directory::open(o.dir + "/state", true)), soon_(loop) {
-        tasks_dir_.share_like(root_);
-        state_.share_like(root_);
+        // Queues are sticky as DIR is; results are replaced by any worker.
+        tasks_dir_.share_like(root_, true);
+        state_.share_like(root_, false);
         options_.poll = options_.poll || os::is_network_filesystem(root_.fd());
         for (const auto& name : state_.remove_old_temporaries(os::Directory::temporary_abandoned_after))
             fmt::print(stderr, "coordctl: warning: removed a result file left half-written by a killed worker: {}\n",
                        state_.path_of(name));
         for (const auto& task : tasks_)
-            os::Directory::open(o.dir + "/tasks/" + task, true).share_like(root_);
+            os::Directory::open(o.dir + "/tasks/" + task, true).share_like(root_, true);
         // Workers started together begin at different tasks.
         std::rotate(tasks_.begin(), tasks_.begin() + ::getpid() % tasks_.size(), tasks_.end());
     }

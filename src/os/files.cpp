@@ -102,14 +102,15 @@ void flock_or_throw(int fd, int op, const std::string& path) {
 }
 
 // Whoever can write a queue's directory (of `dir_mode`) takes part, so must
-// read (`readable`: r, or r-x for a directory) and write what it holds too:
+// read (`add`: r, or r-x for a directory, and maybe the sticky bit) and write
+// what it holds too:
 // its creator's umask must not keep them out (a shared DIR of mode 1777 or
 // 2775). Only its owner can fix it, as it opens it. Best effort: a
 // filesystem that keeps modes of its own (vfat, some FUSE or CIFS mounts)
 // refuses, and the queue works as before.
-void share_with_writers_of(mode_t dir_mode, int fd, const struct stat& st, mode_t readable) {
+void share_with_writers_of(mode_t dir_mode, int fd, const struct stat& st, mode_t add) {
     auto mode = st.st_mode & 07777;
-    auto wanted = mode | (dir_mode & 0022) | readable;
+    auto wanted = mode | (dir_mode & 0022) | add;
     if (wanted != mode && st.st_uid == ::geteuid()) (void)::fchmod(fd, wanted);
 }
 
@@ -133,8 +134,10 @@ Directory Directory::open(const std::string& given, bool create, FinalLink link)
     std::string path = without_trailing_slashes(given);
     if (path.empty()) throw Error(exit_code_for_errno(ENOENT), "empty directory name");
     int fd = ::open(path.c_str(), directory_flags(link));
+    bool created = false;
     if (fd < 0 && (errno == ENOENT || errno == ENOTDIR) && create) {
         make_directories(path);
+        created = !directories_created().empty() && directories_created().back() == path;
         fd = ::open(path.c_str(), directory_flags(link));
     }
     if (fd < 0) {
@@ -145,7 +148,9 @@ Directory Directory::open(const std::string& given, bool create, FinalLink link)
                         "refusing to use a symbolic link as the queue directory", path);
         throw Error("cannot open directory", path, err);
     }
-    return from_fd(fd, path);
+    auto dir = from_fd(fd, path);
+    dir.created_ = created;
+    return dir;
 }
 
 std::optional<Directory> Directory::open_existing(const std::string& given, FinalLink link) {
@@ -173,7 +178,7 @@ Directory::Directory(DIR* dir, std::string path, const struct stat& st)
 
 Directory::Directory(Directory&& other) noexcept
     : dir_(std::exchange(other.dir_, nullptr)), fd_(std::exchange(other.fd_, -1)),
-      path_(std::move(other.path_)), id_(other.id_), mode_(other.mode_) {}
+      path_(std::move(other.path_)), id_(other.id_), mode_(other.mode_), created_(other.created_) {}
 
 Directory::~Directory() {
     if (dir_ != nullptr) ::closedir(dir_);
@@ -376,9 +381,10 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
     return fd;
 }
 
-void Directory::share_like(const Directory& parent) const {
+void Directory::share_like(const Directory& parent, bool sticky) const {
     struct stat st;
-    if (::fstat(fd_, &st) == 0) share_with_writers_of(parent.mode_, fd_, st, 0555);
+    if (!created_ || ::fstat(fd_, &st) != 0) return;
+    share_with_writers_of(parent.mode_, fd_, st, 0555 | (sticky ? parent.mode_ & S_ISVTX : 0));
 }
 
 namespace {

@@ -133,9 +133,10 @@ class Directory {
     // all and writable by whoever can write the directory. Throws Error if it
     // is not a regular file or has other hard links.
     UniqueFd open_dotfile(const std::string& name) const;
-    // For a directory inside `parent` (workers' tasks/ and state/): readable
-    // by all, and writable by whoever can write `parent`, as open_dotfile.
-    void share_like(const Directory& parent) const;
+    // For a directory inside `parent` (workers' tasks/ and state/) that this
+    // process created: readable by all, and writable by whoever can write
+    // `parent`, as open_dotfile; sticky if `sticky` and `parent` is.
+    void share_like(const Directory& parent, bool sticky) const;
 
   private:
     Directory(DIR* dir, std::string path, const struct stat& st);
@@ -144,7 +145,8 @@ class Directory {
     int fd_;
     std::string path_;
     FileId id_;
-    mode_t mode_; // as opened
+    mode_t mode_;          // as opened
+    bool created_ = false; // by open()
 };
 
 // After an error: removes the directories this process created (DIR and its

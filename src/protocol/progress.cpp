@@ -36,10 +36,12 @@ void Progress::read_head() {
     std::optional<Record> record;
     if (head_) {
         // A dead head still there (another user's, passed over: see
-        // Queue::remove_stale) holds nothing: name the first live holder.
+        // Queue::remove_stale) holds nothing: name the first live holder,
+        // read again each time (the head stays while holders come and go).
         auto probe = queue_->probe(*head_);
         if (probe.exists && judge_owner(probe.facts).liveness == Liveness::stale) {
             if (auto live = queue_head(*queue_).leader) record = live->record;
+            head_read_ = false;
         } else {
             record = queue_->read_record(*head_);
         }

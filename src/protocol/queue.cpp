@@ -124,7 +124,7 @@ std::vector<EntryName> Queue::entries(std::vector<std::string>* old_temporaries)
     auto now = old_temporaries ? static_cast<std::int64_t>(::time(nullptr)) : 0;
     dir_.for_each_regular_file([&](std::string_view name) {
         if (auto entry = parse_entry_name(name)) {
-            if (!passed_over_.contains(*entry)) out.push_back(*entry);
+            if (!passed_over_.contains(name)) out.push_back(*entry);
         } else if (old_temporaries) {
             auto created = temporary_wait_file_created(name);
             if (created && now - *created > old) old_temporaries->emplace_back(name);
@@ -243,7 +243,7 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
         high = std::max(high, e.token);
         if (e.priority == Priority::cut) newest_cut = std::max(newest_cut, e.token);
     }
-    if (!passed_over_.empty()) high = std::max(high, passed_over_.rbegin()->token);
+    high = std::max(high, passed_over_high_);
     std::uint64_t cut = marks.cut ? std::clamp(*marks.cut, newest_cut, high) : high;
     EntryName name{request.priority, high, request.mode, request.slots};
     // A name already taken (by a foreign file) is skipped: tokens are never reused.
@@ -347,7 +347,7 @@ std::optional<std::uint64_t> Queue::newest_cut() {
 // Whether the name is there (a dead owner's file left behind counts: it is
 // judged by a full look); nullopt if that cannot be told.
 std::optional<bool> Queue::present(const EntryName& entry) const {
-    if (passed_over_.contains(entry)) return false;
+    if (passed_over_.contains(entry.str())) return false;
     if (dir_.stat_entry(entry.str())) return true;
     if (errno == ENOENT) return false;
     return std::nullopt;
@@ -454,7 +454,7 @@ EntryProbe Queue::probe(const EntryName& entry) {
 }
 
 void Queue::remove_stale(const EntryName& entry, const EntryProbe& probe, const Verdict& verdict) {
-    if (passed_over_.contains(entry)) return;
+    if (passed_over_.contains(entry.str())) return;
     int err = dir_.unlink_if(entry.str(), probe.id);
     if (err == ENOENT) return; // someone else removed or replaced it first
     auto path = dir_.path_of(entry.str());
@@ -471,7 +471,8 @@ void Queue::remove_stale(const EntryName& entry, const EntryProbe& probe, const 
     // its loss only by the removal: going on without it could run two holders.
     if (!verdict.proven || (err != EPERM && err != EACCES))
         throw Error("cannot remove stale entry", path, err);
-    passed_over_.insert(entry);
+    passed_over_.insert(entry.str());
+    passed_over_high_ = std::max(passed_over_high_, entry.token);
     fmt::print(
         stderr,
         "coordctl: warning: passing over stale entry {} of {}, age {}: {}; cannot remove it: {}\n",

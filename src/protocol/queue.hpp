@@ -247,7 +247,9 @@ class Queue {
     os::Directory dir_;
     os::UniqueFd token_fd_;
     std::set<std::string> reported_corrupt_;
-    std::set<EntryName> passed_over_; // see remove_stale
+    // Entries passed over (see remove_stale), by name, and their highest token.
+    std::set<std::string, std::less<>> passed_over_;
+    std::uint64_t passed_over_high_ = 0;
     std::optional<PreparedEntry> prepared_;
     // Old wait files being written, seen at the join (entries()), removed
     // after it if abandoned.

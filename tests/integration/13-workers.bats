@@ -191,16 +191,20 @@ SH
     [ "$(jq -r '.state + " " + (.attempts | tostring)' "$D/state/t.json")" = "done 3" ]
 }
 
-@test "a DIR others may write (1777): tasks/, state/ and results are shared whatever their creator's umask" {
+@test "a DIR others may write (1777): tasks/, state/ and results are shared whatever their creator's umask; queues sticky as DIR is" {
     mkdir -m 1777 -p "$D"
     open_to_others
     mkdir -m 777 "$T/out"
     (umask 077 && "$COORDCTL" workers "$D" --task a --capacity 1 -- sh -c "id -un >'$T/out/{}'")
-    [ "$(stat -c %a "$D/tasks" "$D/state" "$D/tasks/a" "$D/state/a.json" | tr '\n' ' ')" = "777 777 777 644 " ]
+    [ "$(stat -c %a "$D/tasks" "$D/state" "$D/tasks/a" "$D/state/a.json" | tr '\n' ' ')" = "1777 777 1777 644 " ]
     run --separate-stderr as_nobody "$COORDCTL" workers "$D" --task a --task b --capacity 1 -- sh -c "id -un >'$T/out/{}'"
     [ "$status" -eq 0 ]
     [ "$stderr" = "" ]
     [ "$(cat "$T/out/a")" = root ]
     [ "$(cat "$T/out/b")" = nobody ]
     [ "$(stat -c %U "$D/state/b.json")" = nobody ]
+    # Directories that were there are left as they are.
+    chmod 700 "$D/state"
+    "$COORDCTL" workers "$D" --task c --capacity 1 -- true
+    [ "$(stat -c %a "$D/state" "$D/tasks/c" | tr '\n' ' ')" = "700 1777 " ]
 }

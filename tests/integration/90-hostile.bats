@@ -159,6 +159,7 @@ damaged_file() { # KIND NAME
         [ "$status" -eq 0 ]
         [ "$output" = ran ]
         [[ $stderr == "coordctl: warning: passing over stale entry $D/$(name_of 1) of "*"(gone)"*": its process is gone; cannot remove it: Operation not permitted" ]]
+        [ "${#stderr_lines[@]}" -eq 1 ]
         [ "$(ls "$D")" = "$(name_of 1)" ]
     done
     # Behind it, a holder and a waiter as nobody: the waiter still waits for the holder.
