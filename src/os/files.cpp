@@ -102,10 +102,9 @@ void flock_or_throw(int fd, int op, const std::string& path) {
 }
 
 // Whoever can write a queue's directory (of `dir_mode`) takes part, so must
-// read (`add`: r, or r-x for a directory, and maybe the sticky bit) and write
-// what it holds too:
-// its creator's umask must not keep them out (a shared DIR of mode 1777 or
-// 2775). Only its owner can fix it, as it opens it. Best effort: a
+// read and write what it holds too (`add`: r, or r-x and maybe the sticky
+// bit for a directory): its creator's umask must not keep them out (a shared
+// DIR of mode 1777 or 2775). Only its owner can fix it. Best effort: a
 // filesystem that keeps modes of its own (vfat, some FUSE or CIFS mounts)
 // refuses, and the queue works as before.
 void share_with_writers_of(mode_t dir_mode, int fd, const struct stat& st, mode_t add) {
