@@ -107,9 +107,10 @@ int show_leader(const ElectOptions& o) {
     // 10 ms at most.
     for (int i = 0; leader && leader->record.held_ms == 0 && i < 20; ++i) {
         ::usleep(500);
-        auto again = queue.read_record(leader->entry);
-        if (!again) break; // gone: shown as it was found
-        leader->record = *again;
+        if (auto again = queue.read_record(leader->entry))
+            leader->record = *again;
+        else
+            leader = current_leader(queue); // gone meanwhile: who leads now
     }
     if (!leader && !o.json) return no_leader;
     fmt::print("{}\n", format_leader(leader, o.json, o.dir));
