@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <string_view>
@@ -98,10 +97,10 @@ bool process_may_live(pid_t pid, std::uint64_t start) {
         return now == start;
     case Seen::exited:
         return false;
-    default: // /proc hides it (hidepid) or it is gone: its pidfd tells whether it exited
+    case Seen::unreadable: // /proc hides it (hidepid) or it is gone: its pidfd tells
         break;
     }
-    UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    auto pidfd = open_pidfd(pid);
     if (!pidfd) return errno != ESRCH && process_exists(pid); // (no pidfd before Linux 5.3)
     struct pollfd exited {
         pidfd.get(), POLLIN, 0

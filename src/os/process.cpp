@@ -95,7 +95,7 @@ void ProcessExitWatch::start(pid_t pid, std::chrono::milliseconds poll_every,
                              std::function<void()> fn) {
     stop();
     fn_ = std::move(fn);
-    pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    pidfd_ = open_pidfd(pid);
     bool gone = !pidfd_ && errno == ESRCH;
     if (pidfd_) {
         watch_ = std::make_unique<ReadableWatch>(loop_, pidfd_.get(), [this] {
@@ -134,6 +134,10 @@ void open_closed_standard_streams() {
 
 bool process_exists(pid_t pid) {
     return ::kill(pid, 0) == 0 || errno == EPERM;
+}
+
+UniqueFd open_pidfd(pid_t pid) {
+    return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
 }
 
 void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }

@@ -60,6 +60,9 @@ class ProcessExitWatch {
 void open_closed_standard_streams();
 // Whether process `pid` exists (kill(pid, 0); another user's counts).
 bool process_exists(pid_t pid);
+// A pidfd for `pid` (readable once it has exited, zombie or not); empty with
+// errno set if none: ESRCH for no such process, ENOSYS before Linux 5.3.
+UniqueFd open_pidfd(pid_t pid);
 // Orphans of our descendants are re-parented to us, so the whole tree stays findable.
 void become_subreaper();
 // Every live process below this one (children, grandchildren...).
