@@ -1,11 +1,12 @@
 #include "cmd/barrier.hpp"
 
-#include "cmd/commands.hpp"
 #include "cli.hpp"
+#include "cmd/commands.hpp"
 #include "core/barrier.hpp"
 #include "core/exit_codes.hpp"
 #include "os/files.hpp"
 #include "os/loop.hpp"
+#include "os/terminal.hpp"
 #include "protocol/barrier.hpp"
 
 #include <fmt/format.h>
@@ -33,8 +34,7 @@ std::string setter_of(const BarrierSight& sight) {
 int run_set(const BarrierOptions& o, const BarrierPath& where) {
     auto outcome = set_barrier(where);
     if (outcome.created || o.force) return exit_code::ok;
-    fmt::print(stderr, "coordctl: barrier already set{}: {}\n", setter_of(outcome.existing),
-               o.path);
+    os::eprint("coordctl: barrier already set{}: {}\n", setter_of(outcome.existing), o.path);
     return exit_code::failure;
 }
 
@@ -58,8 +58,7 @@ int run_wait(const BarrierOptions& o, const BarrierPath& where) {
         loop.run();
     }
     if (code == exit_code::conflict)
-        fmt::print(stderr, "coordctl: timed out; barrier still set{}: {}\n", setter_of(found),
-                   o.path);
+        os::eprint("coordctl: timed out; barrier still set{}: {}\n", setter_of(found), o.path);
     return code;
 }
 

@@ -1,12 +1,13 @@
 #include "cmd/dbarrier.hpp"
 
-#include "cmd/commands.hpp"
 #include "cli.hpp"
+#include "cmd/commands.hpp"
 #include "core/exit_codes.hpp"
 #include "core/round.hpp"
 #include "os/files.hpp"
 #include "os/loop.hpp"
 #include "os/process.hpp"
+#include "os/terminal.hpp"
 #include "protocol/campaign.hpp"
 #include "protocol/hold.hpp"
 #include "protocol/round.hpp"
@@ -35,7 +36,7 @@ struct DbarrierOptions {
 
 // Asking coordctl to stop (rather than telling the command something).
 bool is_stop_request(int sig) {
-    return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
+    return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT || sig == SIGALRM;
 }
 
 // One participant: join, enter, run the command, exit, on one loop.
@@ -81,8 +82,7 @@ class DbarrierSession {
     }
 
     void join_lock_held() {
-        fmt::print(stderr,
-                   "coordctl: timed out; the queue's join lock is held too long by another "
+        os::eprint("coordctl: timed out; the queue's join lock is held too long by another "
                    "process: {}\n",
                    queue_.dir().path_of(token_file));
         end(exit_code::conflict);
@@ -99,8 +99,7 @@ class DbarrierSession {
         case EnterStep::round_full:
             return refuse(fmt::format("the round is already full ({} participants)", o_.count));
         case EnterStep::conflict:
-            fmt::print(stderr, "coordctl: participants of {} disagree on {}\n", o_.dir,
-                       result.conflict);
+            os::eprint("coordctl: participants of {} disagree on {}\n", o_.dir, result.conflict);
             return end(exit_code::usage);
         default:
             return lost();
@@ -119,18 +118,18 @@ class DbarrierSession {
         if (outcome == EnterOutcome::entered) return start_command(std::move(*round));
         if (outcome == EnterOutcome::lost) return lost();
         if (outcome == EnterOutcome::join_lock_held) return join_lock_held();
-        fmt::print(stderr, "coordctl: timed out; fewer than {} participants entered: {}\n",
-                   o_.count, o_.dir);
+        os::eprint("coordctl: timed out; fewer than {} participants entered: {}\n", o_.count,
+                   o_.dir);
         end(exit_code::conflict);
     }
 
     void refuse(const std::string& why) {
-        fmt::print(stderr, "coordctl: {}: {}\n", why, o_.dir);
+        os::eprint("coordctl: {}: {}\n", why, o_.dir);
         end(exit_code::failure);
     }
 
     void lost() {
-        fmt::print(stderr, "coordctl: wait file removed while waiting: {}\n", ticket_->path());
+        os::eprint("coordctl: wait file removed while waiting: {}\n", ticket_->path());
         end(exit_code::lost);
     }
 

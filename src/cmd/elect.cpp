@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <sys/stat.h>
@@ -141,7 +142,7 @@ int observe(const ElectOptions& o) {
         bool same = ::stat(o.dir.c_str(), &st) == 0 && os::file_id(st) == queue.dir().id();
         // (A DIR of "." still names the removed directory: it has no link left.)
         if (same && ::fstat(queue.dir().fd(), &opened) == 0 && opened.st_nlink > 0) return false;
-        fmt::print(stderr, "coordctl: directory removed while observing: {}\n", o.dir);
+        os::eprint("coordctl: directory removed while observing: {}\n", o.dir);
         result = exit_code::cant_create;
         loop.stop();
         return true;
@@ -161,8 +162,8 @@ int observe(const ElectOptions& o) {
         if (stamped && (!shown || *shown != head.leader)) {
             fmt::print("{}\n", format_leader(head.leader, o.json, o.dir));
             if (int err = os::flush_standard_output()) { // nobody reads on: stop
-                fmt::print(stderr, "coordctl: cannot write: standard output: {}\n",
-                           std::strerror(err));
+                if (err == EPIPE) os::die_of_signal(SIGPIPE); // owns nothing in DIR
+                os::eprint("coordctl: cannot write: standard output: {}\n", std::strerror(err));
                 result = exit_code::io_error;
                 return loop.stop();
             }

@@ -1,12 +1,13 @@
 #include "cmd/lease_touch.hpp"
 
-#include "cmd/commands.hpp"
 #include "cli.hpp"
+#include "cmd/commands.hpp"
 #include "core/entry_name.hpp"
 #include "core/exit_codes.hpp"
 #include "os/files.hpp"
 #include "os/loop.hpp"
 #include "os/process.hpp"
+#include "os/terminal.hpp"
 
 #include <fmt/format.h>
 
@@ -44,7 +45,7 @@ bool touch_entry(const std::string& path) {
 int touch_all(const std::vector<std::string>& files) {
     for (const auto& file : files) {
         if (!touch_entry(file)) {
-            fmt::print(stderr, "coordctl: lease lost: {}: {}\n", file, std::strerror(ENOENT));
+            os::eprint("coordctl: lease lost: {}: {}\n", file, std::strerror(ENOENT));
             return exit_code::lost;
         }
     }

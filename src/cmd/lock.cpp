@@ -27,6 +27,7 @@ namespace {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    os::restore_default_write_signals();
     ::execvp(args[0], args.data());
     int err = errno;
     throw Error(exit_code_for_spawn_errno(err),

@@ -1,12 +1,13 @@
 #include "cmd/workers.hpp"
 
-#include "cmd/commands.hpp"
 #include "cli.hpp"
+#include "cmd/commands.hpp"
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
 #include "core/task.hpp"
 #include "os/loop.hpp"
 #include "os/process.hpp"
+#include "os/terminal.hpp"
 #include "protocol/campaign.hpp"
 #include "protocol/task_runner.hpp"
 
@@ -77,7 +78,8 @@ class Worker {
         state_.share_like(root_, false);
         options_.poll = options_.poll || os::is_network_filesystem(root_.fd());
         for (const auto& name : state_.remove_old_temporaries(os::Directory::temporary_abandoned_after))
-            fmt::print(stderr, "coordctl: warning: removed a result file left half-written by a killed worker: {}\n",
+            os::eprint("coordctl: warning: removed a result file left half-written by a killed "
+                       "worker: {}\n",
                        state_.path_of(name));
         for (const auto& task : tasks_)
             os::Directory::open(o.dir + "/tasks/" + task, true).share_like(root_, true);
@@ -118,7 +120,8 @@ class Worker {
     }
 
     void on_signal(int sig) {
-        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) stopping_signal_ = sig;
+        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGALRM)
+            stopping_signal_ = sig;
         for (auto& [task, runner] : runners_) {
             if (stopping_signal_ != 0) runner->stop(sig);
             else runner->forward(sig);

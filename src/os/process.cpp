@@ -132,6 +132,16 @@ void open_closed_standard_streams() {
     }
 }
 
+void ignore_write_signals() {
+    std::signal(SIGPIPE, SIG_IGN);
+    std::signal(SIGXFSZ, SIG_IGN);
+}
+
+void restore_default_write_signals() {
+    std::signal(SIGPIPE, SIG_DFL);
+    std::signal(SIGXFSZ, SIG_DFL);
+}
+
 bool process_exists(pid_t pid) {
     return ::kill(pid, 0) == 0 || errno == EPERM;
 }

@@ -58,6 +58,13 @@ class ProcessExitWatch {
 // else is opened: a file of ours in that place would be the command's
 // standard stream (and libuv's spawn fails on it).
 void open_closed_standard_streams();
+// SIGPIPE and SIGXFSZ ignored: a write to a pipe nobody reads or past
+// RLIMIT_FSIZE then fails (EPIPE, EFBIG) and is reported as any failed
+// write, leaving nothing in DIR, instead of killing coordctl mid-protocol.
+// Commands get the default action back (libuv's spawn resets every handler;
+// restore_default_write_signals before an exec of our own).
+void ignore_write_signals();
+void restore_default_write_signals();
 // Whether process `pid` exists (kill(pid, 0); another user's counts).
 bool process_exists(pid_t pid);
 // A pidfd for `pid` (readable once it has exited, zombie or not); empty with

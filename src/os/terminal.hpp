@@ -1,7 +1,21 @@
 // The terminal, for the progress line and signal forwarding; standard output.
 #pragma once
 
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <utility>
+
 namespace coordctl::os {
+
+// A message on standard error. A write that fails (a pipe whose reader is
+// gone: SIGPIPE is ignored, see ignore_write_signals) is dropped, never
+// thrown: nothing could report it, and what follows (removing our entry)
+// must still run.
+template <typename... T> void eprint(fmt::format_string<T...> format, T&&... args) {
+    auto text = fmt::format(format, std::forward<T>(args)...);
+    std::fwrite(text.data(), 1, text.size(), stderr);
+}
 
 // Flushes standard output: 0, or the error, for the caller to report; what
 // stdio still holds for it is then dropped and its error cleared, so that

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -14,7 +15,9 @@ namespace coordctl {
 
 namespace {
 // Forwarded to the command while held; while waiting, all but SIGWINCH cancel.
-constexpr int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+// SIGALRM is SPEC §3's list plus the usual "time is up" (timeout -s ALRM).
+constexpr int handled_signals[] = {SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
+                                   SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM};
 } // namespace
 
 std::vector<std::unique_ptr<os::SignalWatch>> watch_signals(os::Loop& loop, std::function<void(int)> fn) {
@@ -57,7 +60,7 @@ void Campaign::wait_to_join() {
     auto next_try = next_join_lock_try(waited, limit);
     if (!next_try) return join_lock_held();
     if (options_.verbose && !said_join_lock_held_)
-        fmt::print(stderr, "coordctl: waiting for the queue's join lock, held by another process: {}\n",
+        os::eprint("coordctl: waiting for the queue's join lock, held by another process: {}\n",
                    queue_.dir().path_of(token_file));
     said_join_lock_held_ = true;
     join_retry_.start(*next_try, [this] { start(); });
@@ -70,7 +73,7 @@ void Campaign::join_lock_held() {
 
 void Campaign::not_acquired(const std::string& why, const std::string& path) {
     if (!options_.quiet)
-        fmt::print(stderr, "coordctl: {}{}: {}\n", options_.nonblock ? "" : "timed out; ", why, path);
+        os::eprint("coordctl: {}{}: {}\n", options_.nonblock ? "" : "timed out; ", why, path);
     end({options_.conflict_exit_code, 0, false});
 }
 
@@ -86,10 +89,10 @@ void Campaign::on_wait_done(WaitOutcome outcome) {
                                 queue_.dir().path_of(evicted->entry.str()));
         return not_acquired("lock is held by " + progress_.holder(), dir);
     case WaitOutcome::lost:
-        fmt::print(stderr, "coordctl: wait file removed while waiting: {}\n", ticket_->path());
+        os::eprint("coordctl: wait file removed while waiting: {}\n", ticket_->path());
         return end({exit_code::lost, 0, false});
     case WaitOutcome::conflict:
-        fmt::print(stderr, "coordctl: participants of {} disagree on the lock mode: {}\n", dir,
+        os::eprint("coordctl: participants of {} disagree on the lock mode: {}\n", dir,
                    waiter_->conflict());
         return end({exit_code::usage, 0, false});
     }
@@ -99,7 +102,10 @@ void Campaign::hand_over() {
     // A path the caller did not get is a hold nobody can release: leave.
     std::fputs((absolute_path(ticket_->path()) + "\n").c_str(), stdout);
     if (int err = os::flush_standard_output()) {
-        fmt::print(stderr, "coordctl: cannot write the wait file's path: standard output: {}\n",
+        // Nobody reads it (the pipe's reader is gone): die of SIGPIPE, as
+        // without coordctl, once the entry is removed.
+        if (err == EPIPE) return end({exit_code::signal_base + SIGPIPE, SIGPIPE, false});
+        os::eprint("coordctl: cannot write the wait file's path: standard output: {}\n",
                    std::strerror(err));
         return end({exit_code::io_error, 0, false});
     }
@@ -149,8 +155,7 @@ bool Campaign::evicted_gone(const CampaignResult& result) {
     }
     if (!ending_) {
         if (!options_.quiet)
-            fmt::print(stderr,
-                       "coordctl: leaving once the evicted holder's command has stopped "
+            os::eprint("coordctl: leaving once the evicted holder's command has stopped "
                        "({} leaves at once): {}\n",
                        result.fatal_signal ? "a second signal" : "a signal",
                        queue_.dir().path_of(evicted->entry.str()));
@@ -168,8 +173,7 @@ bool Campaign::evicted_gone(const CampaignResult& result) {
 void Campaign::leave_before_evicted(int sig) {
     if (sig == SIGWINCH) return;
     if (const auto* evicted = ticket_->evicted_still_running())
-        fmt::print(stderr,
-                   "coordctl: leaving before the evicted holder's command has stopped; "
+        os::eprint("coordctl: leaving before the evicted holder's command has stopped; "
                    "the next waiter may run beside it: {}\n",
                    queue_.dir().path_of(evicted->entry.str()));
     evicted_wait_.stop();

@@ -61,7 +61,7 @@ void Hold::start() {
     int err = child_.spawn(options_.child, [this](int code) { on_child_exit(code); });
     inherited.reset();
     if (err != 0) {
-        fmt::print(stderr, "coordctl: cannot run command: {}: {}\n", options_.child.argv[0],
+        os::eprint("coordctl: cannot run command: {}: {}\n", options_.child.argv[0],
                    std::strerror(err));
         return finish(exit_code_for_spawn_errno(err));
     }
@@ -114,7 +114,7 @@ void Hold::lose(const std::string& why) {
     watch_.stop();
     watch_upgrade_.stop();
     heartbeat_.stop();
-    fmt::print(stderr, "coordctl: hold lost, stopping the command: {}: {}\n", why, ticket_.path());
+    os::eprint("coordctl: hold lost, stopping the command: {}: {}\n", why, ticket_.path());
     stop_tree();
 }
 

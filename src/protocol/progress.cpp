@@ -66,18 +66,18 @@ void Progress::show(bool changed) {
     if (style_ == ProgressStyle::none) return;
     read_head();
     if (style_ == ProgressStyle::line) {
-        fmt::print(stderr, "\r\033[Kcoordctl: {}", format_wait_status(dir_, current()));
+        os::eprint("\r\033[Kcoordctl: {}", format_wait_status(dir_, current()));
         std::fflush(stderr);
         drawn_ = true;
     } else if (style_ == ProgressStyle::log && changed) {
         std::time_t now = std::time(nullptr);
-        fmt::print(stderr, "{:%Y-%m-%dT%H:%M:%S} coordctl: {}\n", fmt::localtime(now),
+        os::eprint("{:%Y-%m-%dT%H:%M:%S} coordctl: {}\n", fmt::localtime(now),
                    format_wait_status(dir_, current()));
     }
 }
 
 void Progress::finish() {
-    if (drawn_) fmt::print(stderr, "\r\033[K");
+    if (drawn_) os::eprint("\r\033[K");
     std::fflush(stderr);
     drawn_ = false;
 }

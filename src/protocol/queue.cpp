@@ -4,6 +4,7 @@
 #include "core/exit_codes.hpp"
 #include "core/progress.hpp"
 #include "os/host.hpp"
+#include "os/terminal.hpp"
 
 #include <fmt/format.h>
 
@@ -64,7 +65,7 @@ void Ticket::leave() {
     // Given up or failed after --cut=preempt: callers on a loop wait for the
     // evicted commands first (Campaign); this is for error paths.
     if (const auto* evicted = evicted_still_running())
-        fmt::print(stderr, "coordctl: leaving once the evicted holder's command has stopped: {}\n",
+        os::eprint("coordctl: leaving once the evicted holder's command has stopped: {}\n",
                    dir_.path_of(evicted->entry.str()));
     for (auto& evicted : evicted_)
         os::await_no_owner_lock(evicted.fd.get());
@@ -303,7 +304,7 @@ void Queue::evict(Ticket& ticket, const EntryName& holder) {
     auto probe = this->probe(holder);
     if (!probe.exists || dir_.unlink_if(holder.str(), probe.id) != 0) return;
     auto record = probe.fd ? parse_or_report(holder, probe.fd.get()) : std::nullopt;
-    fmt::print(stderr, "coordctl: preempting {} held by {}\n", dir_.path_of(holder.str()),
+    os::eprint("coordctl: preempting {} held by {}\n", dir_.path_of(holder.str()),
                describe_owner(record));
     if (probe.fd) ticket.evicted_.push_back({holder, std::move(probe.fd)});
 }
@@ -316,10 +317,12 @@ void Queue::remove_abandoned_temporaries() {
     for (const auto& name : old_temporaries_) {
         int err = dir_.remove_if_abandoned(name, os::Directory::temporary_abandoned_after);
         if (err == 0)
-            fmt::print(stderr, "coordctl: warning: removed a wait file left unnamed by a killed process: {}\n",
-                       dir_.path_of(name));
+            os::eprint(
+                "coordctl: warning: removed a wait file left unnamed by a killed process: {}\n",
+                dir_.path_of(name));
         else if (err != EBUSY && err != ENOENT)
-            fmt::print(stderr, "coordctl: warning: cannot remove a wait file left unnamed by a killed process: {}: {}\n",
+            os::eprint("coordctl: warning: cannot remove a wait file left unnamed by a killed "
+                       "process: {}: {}\n",
                        dir_.path_of(name), std::strerror(err));
     }
     old_temporaries_.clear();
@@ -402,7 +405,7 @@ std::optional<Record> Queue::parse_or_report(const EntryName& entry, int fd) {
     auto record = read();
     if (!record) record = read();
     if (!record && reported_corrupt_.insert(entry.str()).second)
-        fmt::print(stderr, "coordctl: warning: unreadable wait file, judged by its lock and age: {}\n",
+        os::eprint("coordctl: warning: unreadable wait file, judged by its lock and age: {}\n",
                    dir_.path_of(entry.str()));
     return record;
 }
@@ -461,8 +464,8 @@ void Queue::remove_stale(const EntryName& entry, const EntryProbe& probe, const 
     auto owner = describe_owner(probe.record);
     auto age = format_duration(probe.facts.heartbeat_age);
     if (err == 0) {
-        fmt::print(stderr, "coordctl: warning: removed stale entry {} of {}, age {}: {}\n", path,
-                   owner, age, verdict.reason);
+        os::eprint("coordctl: warning: removed stale entry {} of {}, age {}: {}\n", path, owner,
+                   age, verdict.reason);
         return;
     }
     // Not ours to remove (another user's, in a sticky DIR). An owner proven
@@ -473,8 +476,7 @@ void Queue::remove_stale(const EntryName& entry, const EntryProbe& probe, const 
         throw Error("cannot remove stale entry", path, err);
     passed_over_.insert(entry.str());
     passed_over_high_ = std::max(passed_over_high_, entry.token);
-    fmt::print(
-        stderr,
+    os::eprint(
         "coordctl: warning: passing over stale entry {} of {}, age {}: {}; cannot remove it: {}\n",
         path, owner, age, verdict.reason, std::strerror(err));
 }

@@ -4,6 +4,7 @@
 #include "core/exit_codes.hpp"
 #include "core/liveness.hpp"
 #include "core/queue_order.hpp"
+#include "os/terminal.hpp"
 
 #include <fmt/format.h>
 
@@ -24,7 +25,7 @@ std::optional<Round> Rounds::read_round() {
     auto round = text ? parse_round(*text) : std::nullopt;
     if (!round && !reported_corrupt_) {
         reported_corrupt_ = true;
-        fmt::print(stderr, "coordctl: warning: unreadable round marker, ignored: {}\n",
+        os::eprint("coordctl: warning: unreadable round marker, ignored: {}\n",
                    dir.path_of(round_file));
     }
     return round;

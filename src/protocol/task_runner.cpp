@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "os/host.hpp"
+#include "os/terminal.hpp"
 
 #include <fmt/format.h>
 
@@ -32,8 +33,7 @@ TaskResultFile look_at_task_result(const os::Directory& state, const std::string
 bool task_finished(const os::Directory& state, const std::string& task) {
     auto file = look_at_task_result(state, task);
     if (file.present && !file.result)
-        fmt::print(stderr,
-                   "coordctl: warning: unreadable result file: task {} not run (remove the file to "
+        os::eprint("coordctl: warning: unreadable result file: task {} not run (remove the file to "
                    "run it): {}\n",
                    task, state.path_of(task + ".json"));
     return file.present;
@@ -105,7 +105,7 @@ void TaskRunner::on_exit(int code, bool lost) {
         bool healthy = os::now_unix_ms() - started_ms_ >= healthy_run.count() * 1000;
         exits_in_a_row_ = healthy ? 1 : exits_in_a_row_ + 1;
         auto wait = restart_backoff(exits_in_a_row_);
-        fmt::print(stderr, "coordctl: task {} exited with {}; restarting in {}\n", task_, code,
+        os::eprint("coordctl: task {} exited with {}; restarting in {}\n", task_, code,
                    format_duration(wait));
         return next_.start(wait, [this] { run(); });
     }
@@ -114,8 +114,8 @@ void TaskRunner::on_exit(int code, bool lost) {
         return end(TaskEnd::done);
     }
     if (tries_ <= options_.retries) {
-        fmt::print(stderr, "coordctl: task {} failed with {}; retrying ({} of {})\n", task_, code,
-                   tries_, options_.retries);
+        os::eprint("coordctl: task {} failed with {}; retrying ({} of {})\n", task_, code, tries_,
+                   options_.retries);
         return next_.start(Duration(0), [this] { run(); });
     }
     record(false, code);

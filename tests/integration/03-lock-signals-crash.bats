@@ -4,28 +4,41 @@
 load helpers
 
 
-@test "SIGTERM is forwarded to the command and its status passed through" {
-    bg "$COORDCTL" lock "$D" -- sh -c "trap 'echo got-term >> \"$T/log\"; exit 7' TERM; echo ready >> '$T/log'; while :; do sleep 0.05; done"
+# Signal $1 to a holder: forwarded, its command's status passed through.
+forwarded_to_command() {
+    local sig=$1
+    bg "$COORDCTL" lock "$D" -- sh -c "trap 'echo got-signal >> \"$T/log\"; exit 7' $sig; echo ready >> '$T/log'; while :; do sleep 0.05; done"
     local holder=$!
     wait_for "the command to start" file_has_line "$T/log" ready
-    kill -TERM "$holder"
+    kill -"$sig" "$holder"
     wait_status "$holder"
     [ "$status" -eq 7 ]
-    file_has_line "$T/log" got-term
+    file_has_line "$T/log" got-signal
+    has_wait_files 0
 }
 
-@test "SIGINT while waiting cancels the wait and removes the wait file" {
+# Signal $1 to a waiter: the wait cancelled, its wait file removed, dies of it ($2).
+cancels_wait() {
+    local sig=$1 code=$2
     hold_gate h
     bg "$COORDCTL" lock "$D" -q -- sh -c "echo waiter-ran >> '$T/log'"
     local waiter=$!
     wait_for "the waiter to queue" has_wait_files 2
-    kill -INT "$waiter"
+    kill -"$sig" "$waiter"
     wait_status "$waiter"
-    [ "$status" -eq 130 ]
+    [ "$status" -eq "$code" ]
     has_wait_files 1
     gate_open h
     wait_for "the holder to finish" has_wait_files 0
     refute file_has_line "$T/log" waiter-ran
+}
+
+@test "SIGTERM is forwarded to the command and its status passed through" {
+    forwarded_to_command TERM
+}
+
+@test "SIGINT while waiting cancels the wait and removes the wait file" {
+    cancels_wait INT 130
 }
 
 @test "a SIGKILLed holder (and its command) is passed over without any TTL" {
@@ -263,4 +276,52 @@ runs_for_two_seconds() { (($(ps -o etimes= -p "$1") >= 2)); }
     for name in "$young" "$locked" "$other"; do [ -e "$D/$name" ]; done
     gate_open l
     rm "$D/$young" "$D/$locked" "$D/$other"
+}
+
+@test "SIGALRM (timeout -s ALRM) cancels a wait as SIGTERM does, and is forwarded to a running command" {
+    cancels_wait ALRM 142
+    forwarded_to_command ALRM
+}
+
+@test "a reader gone from standard output: the entry is removed and coordctl dies of SIGPIPE, silently" {
+    run with_reader_gone 1 "$COORDCTL" lock "$D" --hold
+    [ "$output" = "-13" ] # no message: a pipeline's head (| head -1) that stopped reading
+    has_wait_files 0
+    "$COORDCTL" lock -n "$D" -- true # nobody holds it
+
+    run with_reader_gone 1 "$COORDCTL" status "$D"
+    [ "$output" = "-13" ]
+    # The command gets the default actions back (coordctl ignores SIGPIPE
+    # and SIGXFSZ), also when a nested lock runs it in its own place.
+    run "$COORDCTL" lock "$D" -- grep SigIgn /proc/self/status
+    pipe_and_xfsz_not_ignored
+    run "$COORDCTL" lock "$D" -- "$COORDCTL" lock "$D" -- grep SigIgn /proc/self/status
+    pipe_and_xfsz_not_ignored
+}
+
+pipe_and_xfsz_not_ignored() {
+    [[ $output == SigIgn:* ]]
+    local ignored=$((16#${output##*[[:space:]]}))
+    (((ignored & (1 << (13 - 1) | 1 << (25 - 1))) == 0))
+}
+
+@test "a reader gone from standard error: messages are dropped and coordctl ends as it would have" {
+    hold_gate h
+    run with_reader_gone 2 "$COORDCTL" lock -n "$D" -- true
+    [ "$output" = 75 ]
+    run with_reader_gone 2 "$COORDCTL" lock -w 0.2 "$D" -- true
+    [ "$output" = 75 ]
+    has_wait_files 1
+    run with_reader_gone 2 "$COORDCTL" lock --no-such-option "$D" -- true
+    [ "$output" = 64 ]
+    gate_open h
+}
+
+@test "a write past the file size limit is an error (74) that leaves no entry, not SIGXFSZ" {
+    run bash -c "ulimit -f 0; '$COORDCTL' lock '$D' -- echo ran"
+    [ "$status" -eq 74 ]
+    [[ $output == "coordctl: cannot create wait file: $D: File too large" ]]
+    has_wait_files 0
+    run ls -A "$D"
+    [ "$output" = .token ] # the queue's token file: DIR is a queue now
 }

@@ -299,19 +299,30 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     [ "$status" -eq 0 ]
 }
 
-@test "SIGTERM during the command is forwarded, then the participant leaves without waiting" {
-    bg "$COORDCTL" dbarrier "$D" --count 2 --id a -- sh -c "trap 'echo got-term >> \"$T/log\"; exit 7' TERM; echo ready >> '$T/log'; while :; do sleep 0.05; done"
+# A stop request during the command: forwarded, then the participant
+# leaves the round without waiting for the others.
+stops_during_command_on() {
+    local sig=$1
+    bg "$COORDCTL" dbarrier "$D" --count 2 --id a -- sh -c "trap 'echo got-signal >> \"$T/log\"; exit 7' $sig; echo ready >> '$T/log'; while :; do sleep 0.05; done"
     local a=$!
     participant b 2
     wait_for "a's command to start" file_has_line "$T/log" ready
-    kill -TERM "$a"
+    kill -"$sig" "$a"
     wait_status "$a"
     [ "$status" -eq 7 ]
-    file_has_line "$T/log" got-term
+    file_has_line "$T/log" got-signal
     running "$(pid_of b)"
     gate_open b
     wait_status "$(pid_of b)"
     [ "$status" -eq 0 ]
+}
+
+@test "SIGTERM during the command is forwarded, then the participant leaves without waiting" {
+    stops_during_command_on TERM
+}
+
+@test "SIGALRM during the command is a stop request too" {
+    stops_during_command_on ALRM
 }
 
 @test "a participant whose wait file is removed while waiting to enter stops with 79" {

@@ -254,3 +254,12 @@ last_line_is() { [[ $(tail -n 1 "$1") == "$2" ]]; }
     [ "${lines[0]}" = "coordctl: --leader excludes --poll" ]
     [ ! -e "$D" ]
 }
+
+@test "elect --observe whose reader has gone ends silently, as of SIGPIPE" {
+    gate_make a
+    bg "$COORDCTL" elect "$D" -- sh -c "$(gate_cmd a)"
+    wait_for "a leader" "$COORDCTL" elect --leader "$D"
+    run with_reader_gone 1 "$COORDCTL" elect --observe "$D"
+    [ "$output" = "-13" ]
+    gate_open a
+}

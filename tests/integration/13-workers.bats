@@ -81,17 +81,27 @@ SH
     [ "$status" -eq 143 ]
 }
 
-@test "SIGTERM: a worker forwards it, waits, releases its tasks and exits" {
-    bg "$COORDCTL" workers "$D" --tasks 3 --capacity 1 -- sh -c "trap 'echo term {} >> \"$T/log\"; exit 0' TERM; echo start {} >> '$T/log'; while :; do sleep 0.05; done"
+# A signal that stops a worker: forwarded, waited for, tasks released.
+worker_stops_on() {
+    local sig=$1 code=$2
+    bg "$COORDCTL" workers "$D" --tasks 3 --capacity 1 -- sh -c "trap 'echo got {} >> \"$T/log\"; exit 0' $sig; echo start {} >> '$T/log'; while :; do sleep 0.05; done"
     local w=$!
     wait_for "a task to start" grep -q '^start' "$T/log"
-    kill -TERM "$w"
+    kill -"$sig" "$w"
     wait_status "$w"
-    [ "$status" -eq 143 ]
-    grep -q '^term' "$T/log"
+    [ "$status" -eq "$code" ]
+    grep -q '^got' "$T/log"
     [ "$(ls "$D"/tasks/*/ | grep -c '^1-')" -eq 0 ]
     run "$COORDCTL" status --json "$D"
     [ "$(echo "$output" | jq -r '[.tasks[].state] | map(select(. == "pending")) | length')" -ge 2 ]
+}
+
+@test "SIGTERM: a worker forwards it, waits, releases its tasks and exits" {
+    worker_stops_on TERM 143
+}
+
+@test "SIGALRM stops a worker as SIGTERM does" {
+    worker_stops_on ALRM 142
 }
 
 @test "status shows pending, running, done and failed tasks" {

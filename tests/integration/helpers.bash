@@ -158,3 +158,13 @@ expect_cut_first() {
     wait_for "the waiter to run" file_has_line "$T/log" w
     [ "$(tr '\n' ' ' <"$T/log")" = "start-h end-h start-c w " ]
 }
+
+# Runs "$@" with descriptor $1 (1 or 2) a pipe whose reader has exited;
+# prints its exit status (negative: the signal it died of).
+with_reader_gone() {
+    python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[2:], **{"stdout" if sys.argv[1] == "1" else "stderr": w})
+print(p.returncode)' "$@"
+}
