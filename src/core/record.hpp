@@ -97,7 +97,9 @@ std::string command_line(const std::vector<std::string>& command);
 // Text from a record (label, host, command word) as one line for a terminal:
 // control characters escaped as \n, \t, \r or \xNN (C1 controls, U+0080 to
 // U+009F in UTF-8, as \xc2\xNN), a backslash doubled (a backslash typed
-// before an n stays apart from a newline); the rest unchanged.
+// before an n stays apart from a newline); the rest unchanged. Such text
+// is valid UTF-8 (records are written with U+FFFD for bytes that are not,
+// and do not parse otherwise), so no lone byte 0x80-0x9f is left to escape.
 std::string printable(std::string_view text);
 
 } // namespace coordctl

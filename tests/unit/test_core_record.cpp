@@ -324,6 +324,22 @@ TEST_CASE("printable: control characters escaped, the rest unchanged") {
     CHECK(printable("\xc2\xa0nbsp \xc2\xa9 \xc2") == "\xc2\xa0nbsp \xc2\xa9 \xc2");
 }
 
+TEST_CASE("a record's text is valid UTF-8: a lone byte 0x80-0x9f never reaches printable") {
+    // A label (--id) or command word with bytes that are not UTF-8 (a lone
+    // 0x9b is CSI on 8-bit terminals) is written with U+FFFD in their place,
+    // and a file with such bytes in a string does not parse as a record.
+    Record r = sample();
+    r.label = "a\x9b[31mb";
+    r.command = {"echo", "\x85"};
+    auto parsed = parse_record(format_record(r));
+    REQUIRE(parsed);
+    CHECK(parsed->label == "a\xef\xbf\xbd[31mb");
+    CHECK(parsed->command == std::vector<std::string>{"echo", "\xef\xbf\xbd"});
+    std::string text = format_record(parsed.value());
+    text.replace(text.find("\xef\xbf\xbd"), 3, "\x9b");
+    CHECK_FALSE(parse_record(text));
+}
+
 TEST_CASE("parse_record rejects a non-positive ttl and an unknown mode") {
     coordctl::Record r;
     r.token = 3;
