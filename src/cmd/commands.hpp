@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace coordctl {
@@ -28,7 +29,7 @@ class Options {
     CLI::Option* option(const std::string& names, T& value, const std::string& description) {
         if (!wanted(names)) return nullptr;
         valued(names);
-        return app_.add_option(names, value, description);
+        return decimal_if_integer<T>(app_.add_option(names, value, description));
     }
     // The same, shown in help as "NAME TYPE".
     template <typename T>
@@ -70,7 +71,7 @@ class Options {
     template <typename T>
     CLI::Option* required(const std::string& names, T& value, const std::string& description) {
         valued(names);
-        return app_.add_option(names, value, description)
+        return decimal_if_integer<T>(app_.add_option(names, value, description))
             ->required()
             ->check([](const std::string& text) {
                 return text.empty() ? std::string("must not be empty") : std::string();
@@ -90,6 +91,22 @@ class Options {
     }
 
   private:
+    // An integer is read in decimal only, leading zeros allowed: CLI11 alone
+    // would read -E 075 as octal (61) and accept 0x4b. Checked before the
+    // option's own checks (a transform goes first), so ranges see decimal.
+    template <typename T> static CLI::Option* decimal_if_integer(CLI::Option* opt) {
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+            opt->transform(CLI::Validator(
+                [](std::string& text) {
+                    if (text.empty()) return std::string("must not be empty");
+                    if (text.find_first_not_of("0123456789") != std::string::npos)
+                        return fmt::format("not a decimal number (digits 0-9 only): {}", text);
+                    text.erase(0, std::min(text.find_first_not_of('0'), text.size() - 1));
+                    return std::string();
+                },
+                "", ""));
+        return opt;
+    }
     bool wanted(const std::string& names) { return words_ == nullptr || words_->may_name(names); }
     void valued(const std::string& names) { // "-w,--timeout": both; a positional "DIR": none
         for (auto name : option_names(names))

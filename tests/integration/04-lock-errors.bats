@@ -73,6 +73,30 @@ load helpers
     [ "${lines[0]}" = "coordctl: DIR is required" ]
 }
 
+@test "integers are decimal: leading zeros allowed, no octal, hex or sign" {
+    "$COORDCTL" lock "$D" --hold >/dev/null
+    run "$COORDCTL" lock -n -E 075 "$D" -- true # not octal 61
+    [ "$status" -eq 75 ]
+    run "$COORDCTL" lock --slots 02 "$D" -- true # read (2), then refused: the holder is exclusive
+    [ "$status" -eq 64 ]
+    [[ $output == *"disagree on the lock mode"* ]]
+    for bad in 0x4b +5 -1 0b11 " 7" 1e2; do
+        run "$COORDCTL" lock -n -E "$bad" "$D" -- true
+        [ "$status" -eq 64 ]
+        [ "${lines[0]}" = "coordctl: --conflict-exit-code: not a decimal number (digits 0-9 only): $bad" ]
+    done
+    run "$COORDCTL" dbarrier "$D/b" --count 0x2 -- true
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --count: not a decimal number (digits 0-9 only): 0x2" ]
+    run "$COORDCTL" workers "$D/w" --capacity 1 --tasks 0x3 -- true
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --tasks: not a decimal number (digits 0-9 only): 0x3" ]
+    run "$COORDCTL" lease-touch --every 1s --while-pid 0x1 "$D"/1-*
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == "coordctl: --while-pid: not a decimal number"* ]]
+    rm "$D"/1-*
+}
+
 @test "an empty DIR or PATH is a usage error for every subcommand" {
     local -a cmd
     for cmd in "lock '' -- true" "status ''" "elect '' --leader" "elect '' -- true" "barrier set ''" \
