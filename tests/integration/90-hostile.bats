@@ -178,6 +178,20 @@ damaged_file() { # KIND NAME
     [ "$(ls "$D")" = "" ]
 }
 
+@test "workers: a dead owner's entry another user owns in a sticky task queue is passed over, with one warning per worker" {
+    mkdir -m 1777 -p "$D" "$D/tasks" "$D/tasks/t"
+    open_to_others
+    dead_record 1 >"$D/tasks/t/$(name_of 1)"
+    mkdir -m 777 "$T/out"
+    # Taken three times (--retries 2), each time through a new look at its queue.
+    run --separate-stderr as_nobody timeout -s KILL 20 "$COORDCTL" workers "$D" --task t --capacity 1 --retries 2 -- sh -c "echo try >>'$T/out/log'; exit 1"
+    [ "$status" -eq 1 ]
+    [ "$(grep -c . "$T/out/log")" -eq 3 ]
+    [ "$(grep -c 'passing over stale entry' <<<"$stderr")" -eq 1 ]
+    [ "$(ls "$D/tasks/t")" = "$(name_of 1)" ]
+    rm "$D/tasks/t/$(name_of 1)"
+}
+
 @test "another host's entry whose lease ran out, another user's in a sticky DIR: one clear line (77), never passed over" {
     mkdir -m 1777 -p "$D"
     open_to_others
