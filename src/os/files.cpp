@@ -214,8 +214,11 @@ void Directory::replace_file(const std::string& name, const std::string& content
     UniqueFd fd(::openat(fd_, temp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
     if (!fd) throw Error("cannot create", path_of(temp), errno);
     try {
-        struct stat st; // readable by all, whatever the umask, as wait files are
-        if (::fstat(fd.get(), &st) == 0) share_with_writers_of(0, fd.get(), st, 0444);
+        // Readable by all, whatever the umask, as wait files are. Best effort,
+        // as share_with_writers_of: some filesystems keep modes of their own.
+        struct stat st;
+        if (::fstat(fd.get(), &st) == 0 && (st.st_mode & 0444) != 0444)
+            (void)::fchmod(fd.get(), (st.st_mode & 07777) | 0444);
         write_all(fd.get(), content, path_of(temp));
         if (::renameat(fd_, temp.c_str(), fd_, name.c_str()) != 0)
             throw Error("cannot rename", path_of(name), errno);
