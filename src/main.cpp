@@ -29,6 +29,8 @@ int standard_output_failed(int err) {
 
 int main(int argc, char** argv) {
     using namespace coordctl;
+    // First: the trampoline execs the command, which must not inherit
+    // ignore_write_signals' SIG_IGN.
     if (argc > 1 && std::strcmp(argv[1], os::parent_death_trampoline) == 0)
         return os::exec_with_parent_death_signal(argc, argv);
     // One malloc arena: a helper thread (os/lock_wait.cpp) would otherwise map

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <type_traits>
 #include <vector>
 
@@ -47,6 +48,15 @@ class Options {
                 return text.empty()
                            ? std::string("empty duration (examples: 500ms, 30s, 2m, 1h30m, 1.5)")
                            : std::string();
+            });
+        return opt;
+    }
+    // A process id: decimal (see decimal_if_integer), and not 0.
+    CLI::Option* process_id(const std::string& names, pid_t& value, const std::string& description) {
+        auto* opt = option(names, value, description, "PID");
+        if (opt != nullptr)
+            opt->check([](const std::string& text) {
+                return text == "0" ? std::string("not a process id: 0") : std::string();
             });
         return opt;
     }

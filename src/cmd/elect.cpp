@@ -199,6 +199,7 @@ int observe(const ElectOptions& o) {
     parent_watch.start(parent_path(o.dir), every, poll, [&] { removed(); });
     os::SignalWatch interrupt(loop, SIGINT, [&](int) { loop.stop(); });
     os::SignalWatch terminate(loop, SIGTERM, [&](int) { loop.stop(); });
+    os::SignalWatch alarm(loop, SIGALRM, [&](int) { loop.stop(); });
     look();
     if (result == exit_code::ok) loop.run();
     return result;

@@ -82,8 +82,7 @@ void add_lease_touch_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<LeaseTouchOptions>();
     cli.required("FILE", o->files, "Wait files to refresh (from lock --hold)");
     cli.duration("--every", o->every, "Keep refreshing every DUR until a file is gone");
-    if (auto* opt = cli.option("--while-pid", o->while_pid, "With --every: stop when process PID exits"))
-        opt->check(CLI::PositiveNumber)->type_name("PID");
+    cli.process_id("--while-pid", o->while_pid, "With --every: stop when process PID exits");
     run = [o] {
         if (o->while_pid != 0 && o->every.empty())
             throw UsageError("--while-pid needs --every", "lease-touch");

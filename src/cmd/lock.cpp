@@ -30,6 +30,7 @@ namespace {
     os::restore_default_write_signals();
     ::execvp(args[0], args.data());
     int err = errno;
+    os::ignore_write_signals(); // the message below may meet a stderr nobody reads
     throw Error(exit_code_for_spawn_errno(err),
                 fmt::format("cannot run command: {}: {}", argv[0], std::strerror(err)));
 }
@@ -148,14 +149,7 @@ void add_lock_command(Options& cli, std::function<int()>& run) {
     if (auto* opt = cli.flag("--cut{line}", raw->cut, "Go ahead of every waiter; --cut=preempt also evicts the holders"))
         opt->check(CLI::IsMember({"line", "preempt"}))->type_name("[=preempt]");
     auto* hold = cli.flag("--hold", o->hold, "No command: print the wait file once held and leave it");
-    if (auto* opt = cli.option("--owner-pid", o->owner_pid, "With --hold: the process owning the hold (default: parent)"))
-        opt->check([](const std::string& text) {
-               return text.find_first_not_of("0123456789") == std::string::npos &&
-                              text.find_first_not_of('0') != std::string::npos
-                          ? std::string()
-                          : std::string("not a process id: ") + text;
-           })
-            ->type_name("PID");
+    cli.process_id("--owner-pid", o->owner_pid, "With --hold: the process owning the hold (default: parent)");
     auto* n = cli.flag("-n,--nonblock", o->nonblock, "Fail (exit 75) instead of waiting");
     auto* w = cli.duration("-w,--timeout", raw->timeout, "Give up (exit 75) after DUR");
     exclusive(n, w);

@@ -297,6 +297,8 @@ runs_for_two_seconds() { (($(ps -o etimes= -p "$1") >= 2)); }
     pipe_and_xfsz_not_ignored
     run "$COORDCTL" lock "$D" -- "$COORDCTL" lock "$D" -- grep SigIgn /proc/self/status
     pipe_and_xfsz_not_ignored
+    run "$COORDCTL" lock --orphan=kill "$D" -- grep SigIgn /proc/self/status # through a trampoline exec
+    pipe_and_xfsz_not_ignored
 }
 
 pipe_and_xfsz_not_ignored() {
@@ -306,6 +308,8 @@ pipe_and_xfsz_not_ignored() {
 }
 
 @test "a reader gone from standard error: messages are dropped and coordctl ends as it would have" {
+    run with_reader_gone 2 "$COORDCTL" lock "$D" -- "$COORDCTL" lock "$D" -- /no/such/command
+    [ "$output" = 127 ] # the nested lock that could not exec its command says so (dropped)
     hold_gate h
     run with_reader_gone 2 "$COORDCTL" lock -n "$D" -- true
     [ "$output" = 75 ]

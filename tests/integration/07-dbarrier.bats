@@ -308,6 +308,7 @@ stops_during_command_on() {
     participant b 2
     wait_for "a's command to start" file_has_line "$T/log" ready
     kill -"$sig" "$a"
+    wait_for "a to leave without waiting for b" process_gone "$a"
     wait_status "$a"
     [ "$status" -eq 7 ]
     file_has_line "$T/log" got-signal

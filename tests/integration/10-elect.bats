@@ -132,6 +132,19 @@ last_line_is() { [[ $(tail -n 1 "$1") == "$2" ]]; }
     [ "$(grep -v '^$' "$T/observed" | tr '\n' ' ')" = "A B " ]
 }
 
+@test "--observe ends with status 0 on SIGINT, SIGTERM or SIGALRM" {
+    local sig obs
+    for sig in INT TERM ALRM; do
+        bg "$COORDCTL" elect "$D" --observe >"$T/observed-$sig"
+        obs=$!
+        wait_for "the observer to print that nobody leads" test -s "$T/observed-$sig"
+        kill -"$sig" "$obs"
+        wait_for "the observer to end on SIG$sig" process_gone "$obs"
+        wait_status "$obs"
+        [ "$status" -eq 0 ]
+    done
+}
+
 @test "--observe of a lock --hold leader (no lock held on it) watches its owner process, without spinning" {
     sleep 600 3>&- &
     local owner=$!
