@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
         if (std::fflush(stdout) != 0 || std::ferror(stdout)) return standard_output_failed(errno);
         return code;
     } catch (const UsageError& e) {
-        os::eprint("coordctl: {}\nTry 'coordctl {}{}--help'.\n", e.what(), e.subcommand(),
+        os::eprint("coordctl: {}\n", e.what());
+        os::eprint("Try 'coordctl {}{}--help'.\n", e.subcommand(),
                    e.subcommand().empty() ? "" : " ");
         return e.code();
     } catch (const Error& e) {

@@ -32,11 +32,11 @@ bool touch_entry(const std::string& path) {
     if (!fd && errno == ENOENT) return false;
     struct stat link;
     if (!fd && errno == ELOOP && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
-        throw Error(exit_code::usage, "not a wait file (a symbolic link)", path);
+        throw UsageError(fmt::format("not a wait file (a symbolic link): {}", path), "lease-touch");
     if (!fd) throw Error("cannot refresh lease", path, errno);
     struct stat st;
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-        throw Error(exit_code::usage, "not a wait file", path);
+        throw UsageError(fmt::format("not a wait file: {}", path), "lease-touch");
     if (!os::touch(fd.get())) throw Error("cannot refresh lease", path, errno);
     return true;
 }

@@ -227,8 +227,11 @@ std::string command_line(const std::vector<std::string>& command) {
     return line;
 }
 
-std::string printable(std::string_view text) {
-    auto special = [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\' || c == 0xc2; };
+namespace {
+std::string escaped(std::string_view text, bool backslashes) {
+    auto special = [backslashes](unsigned char c) {
+        return c < 0x20 || c == 0x7f || (backslashes && c == '\\') || c == 0xc2;
+    };
     if (std::none_of(text.begin(), text.end(), special)) return std::string(text);
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -252,6 +255,15 @@ std::string printable(std::string_view text) {
         }
     }
     return out;
+}
+} // namespace
+
+std::string printable(std::string_view text) {
+    return escaped(text, true);
+}
+
+std::string one_line(std::string_view text) {
+    return escaped(text, false);
 }
 
 } // namespace coordctl

@@ -101,5 +101,9 @@ std::string command_line(const std::vector<std::string>& command);
 // is valid UTF-8 (records are written with U+FFFD for bytes that are not,
 // and do not parse otherwise), so no lone byte 0x80-0x9f is left to escape.
 std::string printable(std::string_view text);
+// A message as one line: control characters escaped as printable does (a
+// newline in a DIR's name shows as \n), backslashes left as they are, so
+// that text already printable() passes unchanged.
+std::string one_line(std::string_view text);
 
 } // namespace coordctl

@@ -16,6 +16,10 @@ bool in_terminal_foreground() {
     return false;
 }
 
+void write_stderr(std::string_view text) {
+    std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
 int flush_standard_output() {
     if (std::fflush(stdout) == 0) return 0;
     int err = errno;

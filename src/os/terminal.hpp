@@ -1,20 +1,30 @@
 // The terminal, for the progress line and signal forwarding; standard output.
 #pragma once
 
+#include "core/record.hpp"
+
 #include <fmt/format.h>
 
-#include <cstdio>
+#include <string_view>
 #include <utility>
 
 namespace coordctl::os {
 
-// A message on standard error. A write that fails (a pipe whose reader is
-// gone: SIGPIPE is ignored, see ignore_write_signals) is dropped, never
-// thrown: nothing could report it, and what follows (removing our entry)
-// must still run.
+// Writes `text` to standard error as it is. A write that fails (a pipe whose
+// reader is gone: SIGPIPE is ignored, see ignore_write_signals) is dropped,
+// never thrown: nothing could report it, and what follows (removing our
+// entry) must still run.
+void write_stderr(std::string_view text);
+
+// A message on standard error, as one line: control characters in it (a
+// newline in a DIR's name) are escaped (one_line), but for a final newline.
 template <typename... T> void eprint(fmt::format_string<T...> format, T&&... args) {
     auto text = fmt::format(format, std::forward<T>(args)...);
-    std::fwrite(text.data(), 1, text.size(), stderr);
+    bool newline = !text.empty() && text.back() == '\n';
+    if (newline) text.pop_back();
+    text = one_line(text);
+    if (newline) text += '\n';
+    write_stderr(text);
 }
 
 // Flushes standard output: 0, or the error, for the caller to report; what

@@ -66,7 +66,8 @@ void Progress::show(bool changed) {
     if (style_ == ProgressStyle::none) return;
     read_head();
     if (style_ == ProgressStyle::line) {
-        os::eprint("\r\033[Kcoordctl: {}", format_wait_status(dir_, current()));
+        os::write_stderr("\r\033[K" + one_line(fmt::format("coordctl: {}",
+                                                           format_wait_status(dir_, current()))));
         std::fflush(stderr);
         drawn_ = true;
     } else if (style_ == ProgressStyle::log && changed) {
@@ -77,7 +78,7 @@ void Progress::show(bool changed) {
 }
 
 void Progress::finish() {
-    if (drawn_) os::eprint("\r\033[K");
+    if (drawn_) os::write_stderr("\r\033[K");
     std::fflush(stderr);
     drawn_ = false;
 }

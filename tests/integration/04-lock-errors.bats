@@ -97,6 +97,23 @@ load helpers
     rm "$D"/1-*
 }
 
+@test "a DIR or PATH with a newline in its name: each message stays one line" {
+    local nl=$'\n'
+    run "$COORDCTL" status "$T/no${nl}such"
+    [ "$status" -eq 73 ]
+    [ "$output" = "coordctl: cannot open directory: $T/no\\nsuch: No such file or directory" ]
+    "$COORDCTL" lock "$T/q${nl}d" --hold >/dev/null
+    run "$COORDCTL" lock -n "$T/q${nl}d" -- true
+    [ "$status" -eq 75 ]
+    [[ $output == "coordctl: lock is held by "*": $T/q\\nd" ]]
+    [ "${#lines[@]}" -eq 1 ]
+    rm "$T/q${nl}d"/1-*
+    "$COORDCTL" barrier set "$T/b${nl}r"
+    run "$COORDCTL" barrier set "$T/b${nl}r"
+    [ "$status" -eq 1 ]
+    [[ $output == "coordctl: barrier already set by "*": $T/b\\nr" ]]
+}
+
 @test "an empty DIR or PATH is a usage error for every subcommand" {
     local -a cmd
     for cmd in "lock '' -- true" "status ''" "elect '' --leader" "elect '' -- true" "barrier set ''" \

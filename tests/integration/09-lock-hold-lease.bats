@@ -164,12 +164,14 @@ ctypes.CDLL(None).pthread_exit(None)' 3>&- &
     mkdir "$T/1-00000000000000000001-x"
     run "$COORDCTL" lease-touch "$T/1-00000000000000000001-x"
     [ "$status" -eq 64 ]
-    [ "$output" = "coordctl: not a wait file: $T/1-00000000000000000001-x" ]
+    [ "${lines[0]}" = "coordctl: not a wait file: $T/1-00000000000000000001-x" ]
+    [ "${lines[1]}" = "Try 'coordctl lease-touch --help'." ] # a usage error, as the others
     ln -s "$T/notes" "$T/1-00000000000000000002-x"
     touch -d '1 hour ago' "$T/notes"
     run "$COORDCTL" lease-touch "$T/1-00000000000000000002-x"
     [ "$status" -eq 64 ]
-    [ "$output" = "coordctl: not a wait file (a symbolic link): $T/1-00000000000000000002-x" ]
+    [ "${lines[0]}" = "coordctl: not a wait file (a symbolic link): $T/1-00000000000000000002-x" ]
+    [ "${lines[1]}" = "Try 'coordctl lease-touch --help'." ]
     [ $(($(date +%s) - $(stat -c %Y "$T/notes"))) -gt 3000 ]
 }
 

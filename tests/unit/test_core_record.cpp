@@ -324,6 +324,15 @@ TEST_CASE("printable: control characters escaped, the rest unchanged") {
     CHECK(printable("\xc2\xa0nbsp \xc2\xa9 \xc2") == "\xc2\xa0nbsp \xc2\xa9 \xc2");
 }
 
+TEST_CASE("one_line: control characters escaped as printable does, backslashes kept") {
+    using coordctl::one_line;
+    CHECK(one_line("cannot open directory: /tmp/a\nb: No such file") ==
+          "cannot open directory: /tmp/a\\nb: No such file");
+    CHECK(one_line("\x1b[2J\xc2\x9b") == "\\x1b[2J\\xc2\\x9b");
+    CHECK(one_line("C:\\dir\\n") == "C:\\dir\\n"); // already printable(): unchanged
+    CHECK(one_line(coordctl::printable("a\\b\tc")) == coordctl::printable("a\\b\tc"));
+}
+
 TEST_CASE("a record's text is valid UTF-8: a lone byte 0x80-0x9f never reaches printable") {
     // A label (--id) or command word with bytes that are not UTF-8 (a lone
     // 0x9b is CSI on 8-bit terminals) is written with U+FFFD in their place,
