@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <stdio_ext.h>
+#include <string>
 #include <unistd.h>
 
 namespace coordctl::os {
@@ -16,8 +17,26 @@ bool in_terminal_foreground() {
     return false;
 }
 
-void write_stderr(std::string_view text) {
+namespace {
+bool status_line_drawn = false;
+void write_as_is(std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stderr);
+}
+} // namespace
+
+void write_stderr(std::string_view text) {
+    erase_status_line();
+    write_as_is(text);
+}
+
+void draw_status_line(std::string_view text) {
+    write_as_is(std::string("\r\033[K").append(text));
+    status_line_drawn = true;
+}
+
+void erase_status_line() {
+    if (status_line_drawn) write_as_is("\r\033[K");
+    status_line_drawn = false;
 }
 
 int flush_standard_output() {

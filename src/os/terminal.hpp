@@ -10,11 +10,17 @@
 
 namespace coordctl::os {
 
-// Writes `text` to standard error as it is. A write that fails (a pipe whose
-// reader is gone: SIGPIPE is ignored, see ignore_write_signals) is dropped,
-// never thrown: nothing could report it, and what follows (removing our
-// entry) must still run.
+// Writes `text` to standard error as it is, after erasing the status line
+// if one is drawn. A write that fails (a pipe whose reader is gone: SIGPIPE
+// is ignored, see ignore_write_signals) is dropped, never thrown: nothing
+// could report it, and what follows (removing our entry) must still run.
 void write_stderr(std::string_view text);
+
+// The status line on a terminal (the progress of a wait), redrawn in place:
+// a message written meanwhile erases it first, so that it starts a line of
+// its own; the next draw puts it back.
+void draw_status_line(std::string_view text);
+void erase_status_line();
 
 // A message on standard error, as one line: control characters in it (a
 // newline in a DIR's name) are escaped (one_line), but for a final newline.

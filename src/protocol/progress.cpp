@@ -66,10 +66,8 @@ void Progress::show(bool changed) {
     if (style_ == ProgressStyle::none) return;
     read_head();
     if (style_ == ProgressStyle::line) {
-        os::write_stderr("\r\033[K" + one_line(fmt::format("coordctl: {}",
-                                                           format_wait_status(dir_, current()))));
-        std::fflush(stderr);
-        drawn_ = true;
+        os::draw_status_line(
+            one_line(fmt::format("coordctl: {}", format_wait_status(dir_, current()))));
     } else if (style_ == ProgressStyle::log && changed) {
         std::time_t now = std::time(nullptr);
         os::eprint("{:%Y-%m-%dT%H:%M:%S} coordctl: {}\n", fmt::localtime(now),
@@ -78,9 +76,7 @@ void Progress::show(bool changed) {
 }
 
 void Progress::finish() {
-    if (drawn_) os::write_stderr("\r\033[K");
-    std::fflush(stderr);
-    drawn_ = false;
+    os::erase_status_line();
 }
 
 } // namespace coordctl

@@ -40,7 +40,6 @@ class Progress {
     bool head_read_ = true;
     std::int64_t head_created_ms_ = 0;
     WaitStatus status_;
-    bool drawn_ = false;
 };
 
 } // namespace coordctl

@@ -15,6 +15,19 @@ load helpers
     grep -q $'\r\033\[Kwaiter-ran' "$T/typescript"
 }
 
+@test "on a terminal, a warning printed while the progress line is drawn erases it and starts its own line" {
+    # Two damaged entries ahead: the first is reported at the join, the
+    # second only once the line is drawn.
+    mkdir -p "$D"
+    echo garbage >"$D/1-00000000000000000005-x"
+    printf '{"version":1}' >"$D/1-00000000000000000006-s"
+    run script -q -f -e -c "'$COORDCTL' lock -w 2 '$D' -- true" "$T/typescript"
+    [ "$status" -eq 75 ]
+    [ "$(grep -c 'unreadable wait file' "$T/typescript")" -eq 2 ]
+    grep -q $'position 3 (2 ahead), held by an unknown owner for [0-9a-z]*\r\033\[Kcoordctl: warning: unreadable wait file' "$T/typescript"
+    rm "$D"/1-*
+}
+
 @test "with stderr not a terminal there is no progress line" {
     hold_gate h
     bg "$COORDCTL" lock "$D" -- echo waiter-ran 2>"$T/stderr"
