@@ -235,6 +235,13 @@ std::unique_ptr<Ticket> Queue::join_seeing(const JoinRequest& request, PreparedE
     seen = entries(&old_temporaries_);
     auto text = os::read_small(tokens, token_file_max);
     auto marks = parse_token_file(text.value_or(""));
+    // (Empty: a new DIR's. Unread: too long, or a read error.)
+    if (!marks.high && (!text || !text->empty()) && !reported_damaged_mark_) {
+        reported_damaged_mark_ = true;
+        os::eprint("coordctl: warning: damaged token mark, new tokens go on from the wait files "
+                   "present and may repeat old ones: {}\n",
+                   dir_.path_of(token_file));
+    }
     // New directory, or a damaged or lowered mark: never go below a token in
     // use, or the new entry would sort before the holder and run beside it.
     // The same for the cut line, which must not be below a cut entry present;

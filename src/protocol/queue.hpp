@@ -247,6 +247,7 @@ class Queue {
     os::Directory dir_;
     os::UniqueFd token_fd_;
     std::set<std::string> reported_corrupt_;
+    bool reported_damaged_mark_ = false;
     // Entries passed over (see remove_stale), by name, and their highest token.
     std::set<std::string, std::less<>> passed_over_;
     std::uint64_t passed_over_high_ = 0;
