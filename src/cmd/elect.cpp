@@ -200,6 +200,8 @@ int observe(const ElectOptions& o) {
     os::SignalWatch interrupt(loop, SIGINT, [&](int) { loop.stop(); });
     os::SignalWatch terminate(loop, SIGTERM, [&](int) { loop.stop(); });
     os::SignalWatch alarm(loop, SIGALRM, [&](int) { loop.stop(); });
+    // `elect --observe | head -n 1` ends when head does, not at the next change.
+    os::ReaderGoneWatch reader_gone(loop, STDOUT_FILENO, [] { os::die_of_signal(SIGPIPE); });
     look();
     if (result == exit_code::ok) loop.run();
     return result;

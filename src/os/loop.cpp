@@ -3,7 +3,11 @@
 #include "core/error.hpp"
 #include "os/fd.hpp"
 
+#include <fmt/format.h>
+
+#include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -124,13 +128,23 @@ void FileWatch::stop() {
     poll_.stop();
 }
 
-ReadableWatch::ReadableWatch(Loop& loop, int fd, std::function<void()> fn) : fn_(std::move(fn)) {
+ReadableWatch::ReadableWatch(Loop& loop, int fd, std::function<void()> fn, int events)
+    : fn_(std::move(fn)) {
     if (int rc = uv_poll_init(loop.get(), h_, fd); rc != 0) throw Error("cannot watch", "", -rc);
-    uv_poll_start(
-        h_, UV_READABLE,
-        [](uv_poll_t* h, int, int) {
-            if (auto* self = owner<ReadableWatch>(h)) Loop::call(h->loop, self->fn_);
-        });
+    uv_poll_start(h_, events, [](uv_poll_t* h, int, int) {
+        if (auto* self = owner<ReadableWatch>(h)) Loop::call(h->loop, self->fn_);
+    });
+}
+
+ReaderGoneWatch::ReaderGoneWatch(Loop& loop, int fd, std::function<void()> fn) {
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+    // A pipe's write end with no reader left polls as an error (POLLERR);
+    // opened anew it is another open file of the same pipe.
+    own_.reset(
+        ::open(fmt::format("/proc/self/fd/{}", fd).c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (own_)
+        watch_ = std::make_unique<ReadableWatch>(loop, own_.get(), std::move(fn), UV_DISCONNECT);
 }
 
 } // namespace coordctl::os

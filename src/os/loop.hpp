@@ -2,6 +2,8 @@
 // Callbacks run on the loop thread.
 #pragma once
 
+#include "os/fd.hpp"
+
 #include <uv.h>
 
 #include <chrono>
@@ -100,13 +102,29 @@ class FileWatch {
     std::function<void()> fn_;
 };
 
-// Calls fn when fd becomes readable.
+// Calls fn when fd becomes readable (or, with UV_DISCONNECT as `events`,
+// when it fails or hangs up). libuv makes fd non-blocking.
 class ReadableWatch : Handle<uv_poll_t> {
   public:
-    ReadableWatch(Loop& loop, int fd, std::function<void()> fn);
+    ReadableWatch(Loop& loop, int fd, std::function<void()> fn, int events = UV_READABLE);
 
   private:
     std::function<void()> fn_;
+};
+
+// Calls fn once the last reader of the pipe that fd writes to is gone
+// (`coordctl elect --observe | head -n 1`), not at the next write. Nothing is
+// watched when fd is not a pipe (a terminal hangs up with SIGHUP; a file has
+// no reader to lose) or its reader is already gone (the next write finds
+// out). It polls an open file of its own: libuv makes what it polls
+// non-blocking, which must not reach fd's, shared with the pipeline.
+class ReaderGoneWatch {
+  public:
+    ReaderGoneWatch(Loop& loop, int fd, std::function<void()> fn);
+
+  private:
+    UniqueFd own_;
+    std::unique_ptr<ReadableWatch> watch_; // closed before own_
 };
 
 } // namespace coordctl::os

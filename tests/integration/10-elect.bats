@@ -276,3 +276,17 @@ last_line_is() { [[ $(tail -n 1 "$1") == "$2" ]]; }
     [ "$output" = "-13" ]
     gate_open a
 }
+
+@test "elect --observe | head -n 1 ends when head does, while the same leader leads on" {
+    candidate A
+    wait_for "A to lead" leads A
+    bash -c '"$0" elect --observe "$1" | head -n 1 >"$2"; echo "${PIPESTATUS[0]}" >"$2.status"' \
+        "$COORDCTL" "$D" "$T/first" 3>&- &
+    local pipeline=$!
+    BG_PIDS+=($pipeline)
+    wait_for "elect --observe | head -n 1 to end while A leads" process_gone "$pipeline"
+    [ "$(cat "$T/first")" = A ]
+    [ "$(cat "$T/first.status")" = 141 ] # died of SIGPIPE, silently
+    leader_is A
+    kill -TERM "$(cat "$T/pid-A")"
+}
