@@ -143,8 +143,12 @@ ReaderGoneWatch::ReaderGoneWatch(Loop& loop, int fd, std::function<void()> fn) {
     // opened anew it is another open file of the same pipe.
     own_.reset(
         ::open(fmt::format("/proc/self/fd/{}", fd).c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-    if (own_)
+    if (own_) {
         watch_ = std::make_unique<ReadableWatch>(loop, own_.get(), std::move(fn), UV_DISCONNECT);
+    } else if (errno == ENXIO) { // no reader (the open of a FIFO to write says so)
+        gone_already_ = std::make_unique<Timer>(loop);
+        gone_already_->start(std::chrono::milliseconds(0), std::move(fn));
+    }
 }
 
 } // namespace coordctl::os

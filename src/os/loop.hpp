@@ -113,11 +113,11 @@ class ReadableWatch : Handle<uv_poll_t> {
 };
 
 // Calls fn once the last reader of the pipe that fd writes to is gone
-// (`coordctl elect --observe | head -n 1`), not at the next write. Nothing is
-// watched when fd is not a pipe (a terminal hangs up with SIGHUP; a file has
-// no reader to lose) or its reader is already gone (the next write finds
-// out). It polls an open file of its own: libuv makes what it polls
-// non-blocking, which must not reach fd's, shared with the pipeline.
+// (`coordctl elect --observe | head -n 1`), not at the next write; from the
+// loop, at once, if none is left already. Nothing is watched when fd is not
+// a pipe (a terminal hangs up with SIGHUP; a file has no reader to lose). It
+// polls an open file of its own: libuv makes what it polls non-blocking,
+// which must not reach fd's, shared with the pipeline.
 class ReaderGoneWatch {
   public:
     ReaderGoneWatch(Loop& loop, int fd, std::function<void()> fn);
@@ -125,6 +125,7 @@ class ReaderGoneWatch {
   private:
     UniqueFd own_;
     std::unique_ptr<ReadableWatch> watch_; // closed before own_
+    std::unique_ptr<Timer> gone_already_;
 };
 
 } // namespace coordctl::os

@@ -30,7 +30,12 @@ Campaign::Campaign(os::Loop& loop, Queue& queue, const CampaignOptions& options,
                    std::function<void(CampaignResult)> done)
     : loop_(loop), queue_(queue), options_(options), done_(std::move(done)),
       progress_(choose_progress_style(options.quiet, options.verbose), queue.dir().path()),
-      join_retry_(loop), evicted_wait_(loop), evicted_heartbeat_(loop) {}
+      join_retry_(loop), evicted_wait_(loop), evicted_heartbeat_(loop) {
+    // `path=$(coordctl lock DIR --hold)` in a script killed meanwhile: the
+    // path could never be read, so the wait ends as on SIGPIPE.
+    if (options.hand_over)
+        reader_gone_.emplace(loop, STDOUT_FILENO, [this] { on_signal(SIGPIPE); });
+}
 
 Campaign::~Campaign() = default;
 

@@ -68,6 +68,7 @@ class Campaign {
     std::optional<Waiter> waiter_;
     std::optional<Hold> hold_;
     os::Timer join_retry_; // while the join lock is held by a stopped or hostile process
+    std::optional<os::ReaderGoneWatch> reader_gone_; // --hold: nobody left to read the path
     // Ending after --cut=preempt while an evicted command runs: see evicted_gone.
     os::LockWaiter evicted_wait_;
     os::Timer evicted_heartbeat_;

@@ -129,6 +129,28 @@ ctypes.CDLL(None).pthread_exit(None)' 3>&- &
     [ "$output" = "coordctl: cannot write: standard output: No space left on device" ]
 }
 
+@test "--hold whose reader goes while it waits (or is gone from the start) leaves the queue at once, as of SIGPIPE" {
+    hold_gate h
+    bash -c '"$0" lock "$1" --hold | { echo "$BASHPID" >"$2.reader"; exec sleep 600; }
+        echo "${PIPESTATUS[0]}" >"$2.status"' "$COORDCTL" "$D" "$T/hold" 3>&- &
+    local pipeline=$!
+    BG_PIDS+=($pipeline)
+    wait_for "the --hold waiter to queue" has_wait_files 2
+    wait_for "the reader to start" test -s "$T/hold.reader"
+    kill "$(cat "$T/hold.reader")"
+    wait_for "the --hold waiter to leave once its reader is gone" process_gone "$pipeline"
+    [ "$(cat "$T/hold.status")" = 141 ]
+    has_wait_files 1
+    # No reader from the start: it does not wait for a path nobody can read.
+    run timeout 10 python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+print(subprocess.run(sys.argv[1:], stdout=w).returncode)' "$COORDCTL" lock "$D" --hold
+    [ "$output" = "-13" ]
+    has_wait_files 1
+    gate_open h
+}
+
 @test "--owner-pid needs --hold; --hold takes no command" {
     run "$COORDCTL" lock --owner-pid 1 "$D" -- true
     [ "$status" -eq 64 ]
