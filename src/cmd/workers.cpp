@@ -68,11 +68,12 @@ std::vector<std::string> task_list(const WorkersOptions& o) {
 // queue in DIR/tasks/<task>/; results in DIR/state/<task>.json.
 class Worker {
   public:
-    Worker(os::Loop& loop, const WorkersOptions& o, std::vector<std::string> tasks, TaskOptions options)
+    Worker(os::Loop& loop, const WorkersOptions& o, std::vector<std::string> tasks,
+           TaskOptions options)
         : loop_(loop), o_(o), tasks_(std::move(tasks)), options_(std::move(options)),
           root_(os::Directory::open(o.dir, true)),
           tasks_dir_(os::Directory::open(o.dir + "/tasks", true)),
-          state_(os::Directory::open(o.dir + "/state", true)), soon_(loop) {
+          state_(os::Directory::open(o.dir + "/state", true)), soon_(loop), capacity_(o.capacity) {
         // Queues are sticky as DIR is; results are replaced by any worker.
         tasks_dir_.share_like(root_, true);
         state_.share_like(root_, false);
@@ -89,7 +90,7 @@ class Worker {
 
     void fill() {
         retired_.clear();
-        if (stopping_signal_ != 0) {
+        if (stopping_signal_ != 0 || out_of_resources_) {
             if (runners_.empty()) loop_.stop();
             return;
         }
@@ -97,7 +98,7 @@ class Worker {
             // Stands by in the queues of tasks others hold: a worker that
             // dies passes its tasks to us at once, without polling.
             for (const auto& task : tasks_) {
-                if (held_.size() >= o_.capacity) break;
+                if (held_.size() >= capacity_) break;
                 if (!runners_.count(task)) start(task, true);
             }
             return;
@@ -105,7 +106,7 @@ class Worker {
         // Batch: each task is tried in order, once (one that another worker
         // holds is not for us) unless its hold was lost, so the tasks before
         // next_ need no second look.
-        while (held_.size() < o_.capacity && (!again_.empty() || next_ < tasks_.size())) {
+        while (held_.size() < capacity_ && (!again_.empty() || next_ < tasks_.size())) {
             std::string task;
             TaskHistory history;
             if (!again_.empty()) {
@@ -131,34 +132,66 @@ class Worker {
 
     int exit_code() const {
         if (stopping_signal_ != 0) return exit_code::signal_base + stopping_signal_;
+        if (out_of_resources_) return exit_code::io_error;
         return any_failed_ ? exit_code::failure : exit_code::ok;
     }
     int stopping_signal() const { return stopping_signal_; }
 
   private:
     void start(const std::string& task, bool standby, TaskHistory history = {}) {
-        auto queue = Queue::open(o_.dir + "/tasks/" + task, false);
-        auto runner = std::make_unique<TaskRunner>(
-            loop_, task, std::move(queue), state_, options_,
-            [this](TaskRunner& r) { on_granted(r); },
-            [this](TaskRunner& r, TaskEnd how) { on_end(r, how); }, history);
-        auto* raw = runner.get();
-        runners_[task] = std::move(runner);
-        raw->take(standby);
+        try {
+            auto queue = Queue::open(o_.dir + "/tasks/" + task, false);
+            auto runner = std::make_unique<TaskRunner>(
+                loop_, task, std::move(queue), state_, options_,
+                [this](TaskRunner& r) { on_granted(r); },
+                [this](TaskRunner& r, TaskEnd how) { on_end(r, how); }, history);
+            auto* raw = runner.get();
+            runners_[task] = std::move(runner);
+            raw->take(standby);
+        } catch (const Error& e) { // batch: no descriptor left to join with (nothing joined)
+            if (o_.restart || !out_of_resources(e.os_error())) throw;
+            runners_.erase(task);
+            os::eprint("coordctl: {}\n", e.what());
+            ran_out(task, history);
+        }
+    }
+
+    // Batch: a task not joined, or its command not started, for want of this
+    // worker's open files, processes or memory is tried again once another
+    // ends, and no more tasks than now run at once. With none running, the
+    // worker gives up: the task stays pending.
+    void ran_out(const std::string& task, TaskHistory history) {
+        if (held_.empty()) {
+            out_of_resources_ = true;
+            os::eprint("coordctl: task {} left pending: out of resources with no task running; "
+                       "this worker takes no more tasks\n",
+                       task);
+            return;
+        }
+        again_.emplace_front(task, history);
+        if (held_.size() < capacity_)
+            os::eprint(
+                "coordctl: warning: out of resources: at most {} task{} at once from now on\n",
+                held_.size(), held_.size() == 1 ? "" : "s");
+        capacity_ = std::min(capacity_, held_.size());
     }
 
     void on_granted(TaskRunner& runner) {
         held_.insert(runner.task());
-        if (held_.size() < o_.capacity) return;
+        if (held_.size() < capacity_) return;
         for (auto& [task, other] : runners_)
             if (!held_.count(task)) other->stop(SIGTERM); // full: stop standing by
     }
 
     void on_end(TaskRunner& runner, TaskEnd how) {
         if (how == TaskEnd::failed || how == TaskEnd::lost) any_failed_ = true;
-        if (how == TaskEnd::lost && !o_.restart)
+        // Batch: a lost hold is tried again, and so is a task not yet tried
+        // (still waiting for its queue's join lock when on_granted stopped it).
+        bool untried = how == TaskEnd::stopped && stopping_signal_ == 0;
+        if ((how == TaskEnd::lost || untried) && !o_.restart)
             again_.emplace_back(runner.task(), runner.history());
         held_.erase(runner.task());
+        if (how == TaskEnd::unstarted) ran_out(runner.task(), runner.history());
         auto it = runners_.find(runner.task());
         retired_.push_back(std::move(it->second)); // not destroyed inside its own callback
         runners_.erase(it);
@@ -182,6 +215,8 @@ class Worker {
         again_; // batch: tasks whose hold was lost, to try again
     os::Timer soon_;
     bool any_failed_ = false;
+    std::size_t capacity_;          // --capacity, or lower once out of resources (ran_out)
+    bool out_of_resources_ = false; // batch: given up, with a task left pending (ran_out)
     int stopping_signal_ = 0;
 };
 
@@ -203,13 +238,33 @@ int run_workers(const WorkersOptions& o) {
     auto tasks = task_list(o);
     auto options = task_options(o);
     os::become_subreaper();
+    // Each task held costs 3 open files, each wait (--restart stands by in
+    // every queue) about 5, and each start a few more for a moment. The
+    // commands inherit the raised limit.
+    std::uint64_t waits = o.restart ? tasks.size() : o.capacity;
+    std::uint64_t wanted = 64 + 6 * waits;
+    if (auto limit = os::raise_open_file_limit(wanted); limit < wanted)
+        os::eprint("coordctl: warning: {} {} needs about {} open files, but the limit is {} "
+                   "(ulimit -n): fewer tasks may run at once\n",
+                   o.restart ? "--restart with tasks:" : "--capacity", waits, wanted, limit);
     int code;
     {
         os::Loop loop;
         Worker worker(loop, o, std::move(tasks), std::move(options));
         auto signals = watch_signals(loop, [&](int sig) { worker.on_signal(sig); });
-        worker.fill();
-        loop.run();
+        try {
+            worker.fill();
+            loop.run();
+        } catch (const Error&) {
+            // This worker cannot go on (a result it cannot write, no
+            // descriptor left...). Its commands must not outlive their holds:
+            // they are stopped as on SIGTERM, their tasks left pending, and
+            // the error is reported once they are gone.
+            auto error = std::current_exception();
+            worker.on_signal(SIGTERM);
+            loop.run();
+            std::rethrow_exception(error);
+        }
         code = worker.exit_code();
     }
     return code;

@@ -28,18 +28,14 @@ int exit_code_for_errno(int err) {
     }
 }
 
+bool out_of_resources(int err) {
+    return err == EMFILE || err == ENFILE || err == EAGAIN || err == ENOMEM;
+}
+
 int exit_code_for_spawn_errno(int err) {
-    switch (err) {
-    case ENOENT:
-        return exit_code::not_found;
-    case EMFILE:
-    case ENFILE:
-    case EAGAIN:
-    case ENOMEM:
-        return exit_code::io_error; // our resources ran out, not the command's fault
-    default:
-        return exit_code::cannot_exec;
-    }
+    if (err == ENOENT) return exit_code::not_found;
+    if (out_of_resources(err)) return exit_code::io_error; // ours, not the command's fault
+    return exit_code::cannot_exec;
 }
 
 namespace {
@@ -53,7 +49,7 @@ std::string join_message(const std::string& what, const std::string& path, const
 
 Error::Error(std::string what, std::string path, int err)
     : std::runtime_error(join_message(what, path, std::strerror(err))),
-      code_(exit_code_for_errno(err)) {}
+      code_(exit_code_for_errno(err)), os_error_(err) {}
 
 Error::Error(int code, std::string what, std::string path)
     : std::runtime_error(join_message(what, path, nullptr)), code_(code) {}

@@ -72,6 +72,9 @@ bool process_exists(pid_t pid);
 UniqueFd open_pidfd(pid_t pid);
 // Orphans of our descendants are re-parented to us, so the whole tree stays findable.
 void become_subreaper();
+// Raises the soft limit of open files to `wanted`, as far as the hard limit
+// allows; returns the soft limit now in force.
+std::uint64_t raise_open_file_limit(std::uint64_t wanted);
 // Every live process below this one (children, grandchildren...).
 std::vector<pid_t> descendants();
 // Whether this process has any child left, live or zombie (one system call).

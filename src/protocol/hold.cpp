@@ -57,10 +57,18 @@ void Hold::start() {
     // A second open file description on our wait file, share-locked and
     // inherited by the child: it keeps the entry alive if we die first.
     os::UniqueFd inherited;
-    if (options_.child_keeps_entry) inherited = os::reopen_for_child(ticket_.fd(), ticket_.path());
-    int err = child_.spawn(options_.child, [this](int code) { on_child_exit(code); });
+    int err = 0;
+    try {
+        if (options_.child_keeps_entry)
+            inherited = os::reopen_for_child(ticket_.fd(), ticket_.path());
+    } catch (const Error& e) { // no descriptor left: the command cannot start (as below)
+        if (!out_of_resources(e.os_error())) throw;
+        err = e.os_error();
+    }
+    if (err == 0) err = child_.spawn(options_.child, [this](int code) { on_child_exit(code); });
     inherited.reset();
     if (err != 0) {
+        spawn_error_ = err;
         os::eprint("coordctl: cannot run command: {}: {}\n", options_.child.argv[0],
                    std::strerror(err));
         return finish(exit_code_for_spawn_errno(err));

@@ -37,6 +37,8 @@ class Hold {
     // 126/127 if it could not be started. Called once the whole tree is gone.
     void start();
     void forward(int sig);
+    // Why the command could not be started (errno), or 0.
+    int spawn_error() const { return spawn_error_; }
     // Forwards a signal coordctl received, except those a terminal already
     // sent to the command itself (it runs in coordctl's process group).
     void relay(int sig);
@@ -62,6 +64,7 @@ class Hold {
     os::Timer kill_timer_;
     os::Timer stopping_;
     std::optional<int> child_code_;
+    int spawn_error_ = 0;
     bool lost_ = false;
     bool stopping_tree_ = false;
     bool killing_ = false;

@@ -101,6 +101,12 @@ void TaskRunner::on_exit(int code, bool lost) {
     running_ = false;
     if (lost) return end(TaskEnd::lost);
     if (stopping_) return end(TaskEnd::stopped);
+    // No descriptor, process or memory left here is not the task's failure:
+    // it stays pending for a worker that can run it (--restart backs off).
+    if (!options_.restart && out_of_resources(hold_->spawn_error())) {
+        --history_.attempts; // not run
+        return end(TaskEnd::unstarted);
+    }
     if (options_.restart) {
         bool healthy = os::now_unix_ms() - started_ms_ >= healthy_run.count() * 1000;
         exits_in_a_row_ = healthy ? 1 : exits_in_a_row_ + 1;

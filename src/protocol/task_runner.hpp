@@ -35,6 +35,7 @@ enum class TaskEnd {
     failed,    // still failing after 1 + retries attempts here
     lost,      // the hold was lost (wait file removed)
     stopped,   // we were asked to stop (signal, or cancelled while standing by)
+    unstarted, // batch: its command not started for want of our resources (not recorded)
 };
 
 // What a task's earlier runs by this worker add to its result: a task whose

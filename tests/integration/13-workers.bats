@@ -218,3 +218,58 @@ worker_stops_on() {
     "$COORDCTL" workers "$D" --task c --capacity 1 -- true
     [ "$(stat -c %a "$D/state" "$D/tasks/c" | tr '\n' ' ')" = "700 1777 " ]
 }
+
+@test "batch: an error that ends the worker (a result it cannot write) first stops the commands it runs, their tasks left pending" {
+    gate_make a
+    bg "$COORDCTL" workers "$D" --task a --task b --capacity 2 -- \
+        sh -c "echo {} >> '$T/started'; echo \$\$ > '$T/pid-{}'; if [ {} = a ]; then $(gate_cmd a); else exec sleep 600; fi"
+    local worker=$!
+    wait_for "both tasks to start" eval "[ \$(grep -c . '$T/started' 2>/dev/null) -eq 2 ]"
+    mkdir -p "$D/state/a.json/in-the-way" # a's result cannot be written there
+    gate_open a
+    wait_for "the worker to end" process_gone "$worker"
+    wait_status "$worker"
+    [ "$status" -ne 0 ]
+    process_gone "$(cat "$T/pid-b")" # b's command did not outlive b's hold
+    [ -z "$(ls "$D/tasks/b")" ]
+    [ ! -e "$D/state/b.json" ] # b is still pending
+}
+
+@test "batch: a task whose queue's join lock is busy is not skipped when another task fills the capacity" {
+    mkdir -p "$D/tasks/a" "$D/tasks/b"
+    gate_make a
+    gate_make b
+    bg flock -x "$D/tasks/a/.token" sh -c "$(gate_cmd a)"
+    bg flock -x "$D/tasks/b/.token" sh -c "$(gate_cmd b)"
+    wait_for "a's join lock to be held" refute flock -n "$D/tasks/a/.token" true
+    wait_for "b's join lock to be held" refute flock -n "$D/tasks/b/.token" true
+    bg "$COORDCTL" workers "$D" --task a --task b --capacity 1 -- sh -c "echo {} >> '$T/ran'"
+    local worker=$!
+    wait_for "the worker to have tried both tasks" in_event_loop "$worker"
+    gate_open b
+    wait_for "b to run" file_has_line "$T/ran" b
+    gate_open a
+    wait_for "the worker to end" process_gone "$worker"
+    wait_status "$worker"
+    [ "$status" -eq 0 ]
+    [ "$(sort "$T/ran" | tr '\n' ' ')" = "a b " ]
+}
+
+@test "--capacity above the soft limit of open files: the worker raises it (its commands inherit it)" {
+    local hard wanted=$((64 + 6 * 100))
+    hard=$(ulimit -Hn)
+    [[ $hard == unlimited ]] || ((hard >= wanted)) || wanted=$hard
+    run bash -c "ulimit -Sn 64; '$COORDCTL' workers '$D' --task t --capacity 100 -- sh -c 'ulimit -n > \"$T/limit\"'"
+    [ "$status" -eq 0 ]
+    [ "$output" = "" ]
+    [ "$(cat "$T/limit")" -eq "$wanted" ]
+}
+
+@test "out of open files (a low hard limit): fewer tasks run at once, none is marked failed, all get done" {
+    run bash -c "ulimit -n 48; '$COORDCTL' workers '$D' --tasks 30 --capacity 30 -- sleep 0.2"
+    [ "$status" -eq 0 ]
+    [[ ${lines[0]} == "coordctl: warning: --capacity 30 needs about 244 open files, but the limit is 48 (ulimit -n): fewer tasks may run at once" ]]
+    [[ $output == *"coordctl: warning: out of resources: at most "*" at once from now on"* ]]
+    run "$COORDCTL" status --json "$D"
+    [ "$(echo "$output" | jq '[.tasks[] | select(.state == "done" and .attempts == 1)] | length')" -eq 30 ]
+}
