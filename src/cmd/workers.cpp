@@ -184,7 +184,8 @@ class Worker {
     }
 
     void on_end(TaskRunner& runner, TaskEnd how) {
-        if (how == TaskEnd::failed || how == TaskEnd::lost) any_failed_ = true;
+        if (how == TaskEnd::failed || how == TaskEnd::lost || how == TaskEnd::conflict)
+            any_failed_ = true;
         // Batch: a lost hold is tried again, and so is a task not yet tried
         // (still waiting for its queue's join lock when on_granted stopped it).
         bool untried = how == TaskEnd::stopped && stopping_signal_ == 0;

@@ -14,6 +14,7 @@ namespace coordctl {
 namespace {
 // A --restart command that ran this long is healthy: its next exit starts the backoff anew.
 constexpr auto healthy_run = std::chrono::seconds(60);
+constexpr auto conflict_retry_every = std::chrono::seconds(1);
 } // namespace
 
 TaskResultFile look_at_task_result(const os::Directory& state, const std::string& task) {
@@ -68,6 +69,7 @@ void TaskRunner::take(bool standby) {
 }
 
 void TaskRunner::on_wait_done(WaitOutcome outcome) {
+    if (outcome == WaitOutcome::conflict) return on_conflict();
     if (outcome != WaitOutcome::granted) return end(TaskEnd::not_taken);
     // Whoever held it before may have finished it: check under our hold.
     if (!options_.restart && task_finished(state_, task_)) return end(TaskEnd::finished);
@@ -75,6 +77,23 @@ void TaskRunner::on_wait_done(WaitOutcome outcome) {
     granted_(*this);
     if (history_.first_started_ms == 0) history_.first_started_ms = os::now_unix_ms();
     run();
+}
+
+// An entry of another lock mode in the task's queue (a `lock --shared` or
+// `--slots` on it): nobody takes the task as a worker would. Said once;
+// --restart looks again every second (not in a busy loop), batch gives up.
+void TaskRunner::on_conflict() {
+    if (!std::exchange(said_conflict_, true))
+        os::eprint("coordctl: task {} {}: participants of {} disagree on the lock mode: {}\n",
+                   task_, options_.restart ? "waits" : "not taken", queue_.dir().path(),
+                   waiter_->conflict());
+    if (!options_.restart) return end(TaskEnd::conflict);
+    ticket_->leave();
+    next_.start(conflict_retry_every, [this] {
+        waiter_.reset(); // not inside its own callback
+        ticket_.reset();
+        take(true);
+    });
 }
 
 void TaskRunner::run() {

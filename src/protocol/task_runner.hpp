@@ -36,6 +36,7 @@ enum class TaskEnd {
     lost,      // the hold was lost (wait file removed)
     stopped,   // we were asked to stop (signal, or cancelled while standing by)
     unstarted, // batch: its command not started for want of our resources (not recorded)
+    conflict,  // batch: its queue has an entry of another lock mode
 };
 
 // What a task's earlier runs by this worker add to its result: a task whose
@@ -63,6 +64,7 @@ class TaskRunner {
 
   private:
     void on_wait_done(WaitOutcome outcome);
+    void on_conflict();
     void run();
     void on_exit(int code, bool lost);
     void record(bool done, int code);
@@ -83,6 +85,7 @@ class TaskRunner {
     bool holding_ = false;
     bool running_ = false; // its command runs now
     bool stopping_ = false;
+    bool said_conflict_ = false;
     TaskHistory history_;
     int tries_ = 0; // runs in this hold: --retries counts these (a lost hold's run is no failure)
     int exits_in_a_row_ = 0;

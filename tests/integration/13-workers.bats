@@ -273,3 +273,27 @@ worker_stops_on() {
     run "$COORDCTL" status --json "$D"
     [ "$(echo "$output" | jq '[.tasks[] | select(.state == "done" and .attempts == 1)] | length')" -eq 30 ]
 }
+
+@test "a task queue holding an entry of another lock mode: said once; batch leaves the task, --restart looks again each second, idle" {
+    mkdir -p "$D/tasks/2"
+    gate_make s
+    bg "$COORDCTL" lock --slots 2 "$D/tasks/2" -- sh -c "$(gate_cmd s)"
+    wait_for "the --slots holder" eval "ls '$D/tasks/2' | grep -q '^1-'"
+    local said="participants of $D/tasks/2 disagree on the lock mode: entry 1-00000000000000000001-k2 uses --slots 2, this one exclusive"
+    run "$COORDCTL" workers "$D" --tasks 2 --capacity 2 -- true
+    [ "$status" -eq 1 ]
+    [ "$output" = "coordctl: task 2 not taken: $said" ]
+    [ ! -e "$D/state/2.json" ]
+    bg "$COORDCTL" workers "$D" --tasks 2 --capacity 2 --restart -- sh -c "echo {} >> '$T/ran'; exec sleep 600" 2>"$T/err"
+    local worker=$!
+    wait_for "the restart worker to say so" test -s "$T/err"
+    local before
+    before=$(awk '{ print $14 + $15 }' "/proc/$worker/stat")
+    sleep 1.5 # over a second and more: it looks again, once a second
+    (($(awk '{ print $14 + $15 }' "/proc/$worker/stat") - before < 20)) # under 0.2 s of CPU
+    [ "$(cat "$T/err")" = "coordctl: task 2 waits: $said" ]
+    gate_open s
+    wait_for "the restart worker to take task 2 once the --slots holder left" file_has_line "$T/ran" 2
+    kill -TERM "$worker"
+    wait_for "the worker to stop" process_gone "$worker"
+}
