@@ -421,19 +421,21 @@ std::optional<bool> marked_waiting(int fd) {
     return range.l_type == F_WRLCK;
 }
 
-bool await_no_owner_lock(int fd) {
+bool await_no_owner_lock(int fd, const std::function<bool()>& interrupted) {
     int rc;
     while ((rc = ::flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+        if (interrupted && interrupted()) return false;
     }
     if (rc != 0) return false;
     ::flock(fd, LOCK_UN);
     return true;
 }
 
-bool await_no_waiting_mark(int fd) {
+bool await_no_waiting_mark(int fd, const std::function<bool()>& interrupted) {
     auto range = waiting_range(F_RDLCK);
     int rc;
     while ((rc = ::fcntl(fd, F_OFD_SETLKW, &range)) != 0 && errno == EINTR) {
+        if (interrupted && interrupted()) return false;
     }
     if (rc != 0) return false;
     range.l_type = F_UNLCK;

@@ -170,9 +170,10 @@ std::optional<bool> marked_waiting(int fd);
 
 // Block until nobody holds the owner flock / the waiting mark (helper
 // threads). False if the wait itself failed (ENOLCK, EIO...): whether the
-// lock is still held is then unknown.
-bool await_no_owner_lock(int fd);
-bool await_no_waiting_mark(int fd);
+// lock is still held is then unknown. A signal that interrupts the wait
+// ends it (false, errno EINTR) if `interrupted` says so, else it goes on.
+bool await_no_owner_lock(int fd, const std::function<bool()>& interrupted = {});
+bool await_no_waiting_mark(int fd, const std::function<bool()>& interrupted = {});
 
 UniqueFd duplicate(int fd); // close-on-exec copy
 // A new open file description of the same file, share-locked and inherited

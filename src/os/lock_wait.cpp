@@ -26,8 +26,10 @@ struct LockWaiter::Shared {
     UniqueFd event;
     LockKind kind;
     std::size_t read_max = 0; // 0: do not read the file
-    std::mutex mutex;         // guards content (written by the helper thread)
-    std::optional<std::string> content;
+    std::mutex mutex;         // guards what follows
+    std::optional<std::string> content;  // written by the helper thread
+    bool cancelled = false;              // by LockWaiter::stop
+    std::optional<pthread_t> waiting_in; // the helper thread blocked in the wait
 };
 
 namespace {
@@ -36,10 +38,35 @@ namespace {
 // this pause: the caller looks again as a poller would, not in a busy loop.
 constexpr auto failed_wait_pause = std::chrono::milliseconds(200);
 
+// Interrupts a helper thread's wait when it is cancelled (LockWaiter::stop):
+// else the thread would stay blocked, holding a descriptor of the file,
+// until that lock went, which may be never (workers --restart leaving the
+// queues of tasks that live holders keep). Its handler does nothing and is
+// installed without SA_RESTART, so that the blocked flock/fcntl returns
+// EINTR; only helper threads leave it unblocked. Its default action is to
+// do nothing, and commands get that back (libuv resets handlers and the
+// mask in the child). One sent from outside is an interruption like any
+// other: a wait not cancelled goes on.
+constexpr int cancel_signal = SIGURG;
+
 void wait_then_signal(std::shared_ptr<LockWaiter::Shared> shared) {
+    {
+        std::lock_guard lock(shared->mutex);
+        if (shared->cancelled) return;
+        shared->waiting_in = ::pthread_self();
+    }
     int fd = shared->target.get();
-    bool waited =
-        shared->kind == LockKind::waiting ? await_no_waiting_mark(fd) : await_no_owner_lock(fd);
+    auto cancelled = [&shared] {
+        std::lock_guard lock(shared->mutex);
+        return shared->cancelled;
+    };
+    bool waited = shared->kind == LockKind::waiting ? await_no_waiting_mark(fd, cancelled)
+                                                    : await_no_owner_lock(fd, cancelled);
+    {
+        std::lock_guard lock(shared->mutex);
+        shared->waiting_in.reset();
+        if (shared->cancelled) return; // nobody listens
+    }
     if (!waited) std::this_thread::sleep_for(failed_wait_pause);
     if (shared->read_max > 0) {
         auto text = read_small(shared->target.get(), shared->read_max);
@@ -71,10 +98,23 @@ void start_detached(std::function<void()> body) {
 // The helper threads, kept for the life of the process: a thread whose wait
 // ended takes the next one instead of exiting. A thread's exit costs its
 // process a stack madvise and RCU work on other CPUs right when the loop
-// thread it just woke is starting the next holder's command. A wait cannot
-// be cancelled, so there are as many threads as waits ever ran at once.
+// thread it just woke is starting the next holder's command. A cancelled
+// wait is interrupted (cancel_signal) and its thread freed, so there are as
+// many threads as waits ever ran at once.
 class Helpers {
   public:
+    Helpers() {
+        struct sigaction action {};
+        action.sa_handler = [](int) {};
+        sigemptyset(&action.sa_mask);
+        ::sigaction(cancel_signal, &action, nullptr);
+        // Blocked in this thread (the loop's): it must not interrupt its calls.
+        sigset_t cancel;
+        sigemptyset(&cancel);
+        sigaddset(&cancel, cancel_signal);
+        ::pthread_sigmask(SIG_BLOCK, &cancel, nullptr);
+    }
+
     void run(std::shared_ptr<LockWaiter::Shared> wait) {
         auto* queued = wait.get();
         bool start_thread = false;
@@ -98,6 +138,10 @@ class Helpers {
 
   private:
     void serve() {
+        sigset_t cancel;
+        sigemptyset(&cancel);
+        sigaddset(&cancel, cancel_signal);
+        ::pthread_sigmask(SIG_UNBLOCK, &cancel, nullptr);
         std::unique_lock lock(mutex_);
         while (true) {
             ready_.wait(lock, [this] { return !waits_.empty(); });
@@ -155,6 +199,11 @@ void LockWaiter::start_reading(int fd, LockKind kind, std::size_t max,
 
 void LockWaiter::stop() {
     watch_.reset();
+    if (shared_) {
+        std::lock_guard lock(shared_->mutex);
+        shared_->cancelled = true;
+        if (shared_->waiting_in) ::pthread_kill(*shared_->waiting_in, cancel_signal);
+    }
     shared_.reset();
 }
 

@@ -31,7 +31,8 @@ class LockWaiter {
     // helper thread, before its descriptor is closed.
     void start_reading(int fd, LockKind kind, std::size_t max,
                        std::function<void(std::optional<std::string>)> fn);
-    // Forgets the wait; a helper thread still blocked is left to end with the process.
+    // Cancels the wait: fn is not called, and a helper thread blocked in it
+    // is interrupted, to serve the next wait.
     void stop();
 
     struct Shared; // what the helper thread and the loop share

@@ -297,3 +297,21 @@ worker_stops_on() {
     kill -TERM "$worker"
     wait_for "the worker to stop" process_gone "$worker"
 }
+
+@test "--restart: a worker that fills up leaves the other queues entirely (no wait left behind in a helper thread)" {
+    local cmd="echo \"{} \$\$\" >> '$T/starts'; exec sleep 600"
+    bg "$COORDCTL" workers "$D" --task a --capacity 1 --restart -- sh -c "$cmd"
+    local a=$!
+    bg "$COORDCTL" workers "$D" --task b --capacity 1 --restart -- sh -c "$cmd"
+    local b=$!
+    wait_for "a and b to start" eval "[ \$(grep -c . '$T/starts' 2>/dev/null) -eq 2 ]"
+    bg "$COORDCTL" workers "$D" --task a --task b --capacity 1 --restart -- sh -c "$cmd"
+    local c=$!
+    wait_for "c to stand by in both queues" eval "[ \$(ls '$D'/tasks/*/ | grep -c '^[01]-') -eq 4 ]"
+    kill -KILL "$a"
+    wait_for "c to take a over" eval "[ \$(grep -c '^a ' '$T/starts') -eq 2 ]"
+    # Its wait in b's queue is cancelled: no descriptor of b's entries left.
+    wait_for "c to hold nothing of b's queue" eval "! ls -l /proc/$c/fd | grep -q '/tasks/b/[01]-'"
+    kill -TERM "$b" "$c"
+    wait_for "the workers to stop" eval "process_gone $b && process_gone $c"
+}
