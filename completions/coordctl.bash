@@ -86,7 +86,16 @@ _coordctl_lock()
             ;;
     esac
 
-    _coordctl_options_or_dir "$opts" with-command
+    # --hold runs no command: no "--", nor the options about one.
+    if [[ $flags == *" --hold "* ]]; then
+        local word hold_opts=''
+        for word in $opts; do
+            case $word in -c | --command | --kill-after | --orphan) ;; *) hold_opts+=" $word" ;; esac
+        done
+        _coordctl_options_or_dir "$hold_opts"
+    else
+        _coordctl_options_or_dir "$opts" with-command
+    fi
 }
 
 _coordctl_elect()
@@ -109,9 +118,12 @@ _coordctl_elect()
             ;;
     esac
 
-    # --leader and --observe only look: no command, no "--".
-    if [[ $flags == *" --leader "* || $flags == *" --observe "* ]]; then
-        _coordctl_options_or_dir "$opts"
+    # --leader and --observe only look: no command, no "--", none of a
+    # candidate's options; --leader reads DIR once (no polling).
+    if [[ $flags == *" --leader "* ]]; then
+        _coordctl_options_or_dir "-h --help --json"
+    elif [[ $flags == *" --observe "* ]]; then
+        _coordctl_options_or_dir "-h --help --json --poll --poll-interval"
     else
         _coordctl_options_or_dir "$opts" with-command
     fi

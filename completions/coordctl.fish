@@ -85,10 +85,18 @@ function __coordctl_in
     contains -- (__coordctl_state $argv[1]) $argv[2..-1]
 end
 
+# Whether one of these options was typed before the cursor.
+function __coordctl_seen
+    set -l tokens (commandline -opc)
+    for option in $argv
+        contains -- $option $tokens; and return 0
+    end
+    return 1
+end
+
 # `coordctl elect DIR --leader|--observe` only looks: no command follows.
 function __coordctl_elect_looks
-    set -l tokens (commandline -opc)
-    contains -- --leader $tokens; or contains -- --observe $tokens
+    __coordctl_seen --leader --observe
 end
 
 # The word under the cursor is an option (so not DIR, not --cut's value).
@@ -179,22 +187,22 @@ complete -c coordctl -n __fish_use_subcommand -a status -d 'Show every entry of 
 # coordctl lock DIR [options] -- CMD [ARGS...]
 set -l lock_opts '__coordctl_in lock dir opts'
 complete -c coordctl -n '__coordctl_in lock dir; and not __coordctl_at_option' -xa '(__fish_complete_directories (commandline -ct) "Queue directory")'
-complete -c coordctl -n '__coordctl_in lock opts' -a -- -d 'End of options: the command follows'
+complete -c coordctl -n '__coordctl_in lock opts; and not __coordctl_seen --hold' -a -- -d 'End of options: the command follows'
 complete -c coordctl -n $lock_opts -s h -l help -d 'Print the options of lock and exit'
 complete -c coordctl -n $lock_opts -s s -l shared -d 'Read lock: share with other --shared holders'
 complete -c coordctl -n $lock_opts -l slots -x -a '2 4 8 16' -d 'Semaphore: at most N holders at once (same N for all)'
 complete -c coordctl -n $lock_opts -l cut -a 'line\t"Only cut in line (same as --cut)" preempt\t"Also evict the holders in the way"' -d 'Go ahead of every waiter; --cut=preempt also evicts the holders'
 complete -c coordctl -n "$lock_opts; and __coordctl_at_option" -a --cut=preempt -d 'Go ahead of every waiter and evict the holders in the way'
-complete -c coordctl -n $lock_opts -l hold -d 'No command: print the wait file once held and leave it'
+complete -c coordctl -n "$lock_opts; and not __coordctl_seen -c --command --kill-after --orphan" -l hold -d 'No command: print the wait file once held and leave it'
 complete -c coordctl -n $lock_opts -l owner-pid -x -a '(__fish_complete_pids)' -d 'With --hold: the process owning the hold (default: parent)'
 complete -c coordctl -n $lock_opts -s n -l nonblock -d 'Fail at once (exit 75) if the lock is not free'
 complete -c coordctl -n $lock_opts -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) after DUR'
 complete -c coordctl -n $lock_opts -s E -l conflict-exit-code -x -d 'Exit code when not acquired (0-255, default 75)'
-complete -c coordctl -n $lock_opts -s c -l command -x -d 'Run STRING with $SHELL -c'
+complete -c coordctl -n "$lock_opts; and not __coordctl_seen --hold" -s c -l command -x -d 'Run STRING with $SHELL -c'
 complete -c coordctl -n $lock_opts -l id -x -d 'Label shown to other waiters'
 complete -c coordctl -n $lock_opts -l ttl -x -a '10s 30s 1m 5m' -d 'Lease for other hosts: heartbeat every TTL/3 (default 30s)'
-complete -c coordctl -n $lock_opts -l kill-after -x -a '1s 5s 10s 30s 1m' -d 'SIGKILL the command tree DUR after SIGTERM (default 10s)'
-complete -c coordctl -n $lock_opts -l orphan -x -a 'keep\t"If coordctl dies, the command keeps running and keeps the lock (default)" kill\t"If coordctl dies, the kernel kills the command"' -d 'What happens to the command if coordctl dies'
+complete -c coordctl -n "$lock_opts; and not __coordctl_seen --hold" -l kill-after -x -a '1s 5s 10s 30s 1m' -d 'SIGKILL the command tree DUR after SIGTERM (default 10s)'
+complete -c coordctl -n "$lock_opts; and not __coordctl_seen --hold" -l orphan -x -a 'keep\t"If coordctl dies, the command keeps running and keeps the lock (default)" kill\t"If coordctl dies, the kernel kills the command"' -d 'What happens to the command if coordctl dies'
 complete -c coordctl -n $lock_opts -l poll -d 'Poll instead of inotify and lock waits (as on network filesystems)'
 complete -c coordctl -n $lock_opts -l poll-interval -x -a '20ms 200ms 1s' -d 'How often to poll (default 200ms)'
 complete -c coordctl -n $lock_opts -l no-create -d 'Fail if DIR does not exist'
@@ -215,18 +223,18 @@ set -l elect_opts '__coordctl_in elect dir opts'
 complete -c coordctl -n '__coordctl_in elect dir; and not __coordctl_at_option' -xa '(__fish_complete_directories (commandline -ct) "Election directory")'
 complete -c coordctl -n '__coordctl_in elect opts; and not __coordctl_elect_looks' -a -- -d 'End of options: the command follows'
 complete -c coordctl -n $elect_opts -s h -l help -d 'Print the options of elect and exit'
-complete -c coordctl -n $elect_opts -s c -l command -x -d 'Run STRING with $SHELL -c'
-complete -c coordctl -n $elect_opts -l id -x -d "This candidate's name (default pid@host)"
-complete -c coordctl -n $elect_opts -l ttl -x -a '10s 30s 1m 5m' -d 'Leadership lease across hosts; re-checked every TTL/3 (default 30s)'
-complete -c coordctl -n $elect_opts -l once -d 'Exit 79 when leadership is lost instead of campaigning again'
-complete -c coordctl -n $elect_opts -l kill-after -x -a '1s 5s 10s 30s 1m' -d 'SIGKILL the command tree DUR after SIGTERM (default 10s)'
-complete -c coordctl -n $elect_opts -l leader -d "Print the current leader's id (exit 3 if none)"
-complete -c coordctl -n $elect_opts -l observe -d 'Print a line per leadership change until interrupted'
+complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -s c -l command -x -d 'Run STRING with $SHELL -c'
+complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l id -x -d "This candidate's name (default pid@host)"
+complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l ttl -x -a '10s 30s 1m 5m' -d 'Leadership lease across hosts; re-checked every TTL/3 (default 30s)'
+complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l once -d 'Exit 79 when leadership is lost instead of campaigning again'
+complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l kill-after -x -a '1s 5s 10s 30s 1m' -d 'SIGKILL the command tree DUR after SIGTERM (default 10s)'
+complete -c coordctl -n "$elect_opts; and not __coordctl_seen --observe" -l leader -d "Print the current leader's id (exit 3 if none)"
+complete -c coordctl -n "$elect_opts; and not __coordctl_seen --leader" -l observe -d 'Print a line per leadership change until interrupted'
 complete -c coordctl -n $elect_opts -l json -d 'With --leader or --observe: JSON objects'
-complete -c coordctl -n $elect_opts -l poll -d 'Poll instead of inotify and lock waits (as on network filesystems)'
-complete -c coordctl -n $elect_opts -l poll-interval -x -a '20ms 200ms 1s' -d 'How often to poll (default 200ms)'
-complete -c coordctl -n $elect_opts -s q -l quiet -d 'No progress line while campaigning'
-complete -c coordctl -n $elect_opts -s v -l verbose -d 'Log each change while campaigning'
+complete -c coordctl -n "$elect_opts; and not __coordctl_seen --leader" -l poll -d 'Poll instead of inotify and lock waits (as on network filesystems)'
+complete -c coordctl -n "$elect_opts; and not __coordctl_seen --leader" -l poll-interval -x -a '20ms 200ms 1s' -d 'How often to poll (default 200ms)'
+complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -s q -l quiet -d 'No progress line while campaigning'
+complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -s v -l verbose -d 'Log each change while campaigning'
 complete -c coordctl -n '__coordctl_in elect cmd' -xa '(__coordctl_complete_command)'
 
 # coordctl barrier set|unset|wait PATH [options]
