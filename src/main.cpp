@@ -4,6 +4,7 @@
 #include "os/files.hpp"
 #include "os/process.hpp"
 #include "os/terminal.hpp"
+#include "protocol/queue.hpp"
 
 #include <fmt/format.h>
 
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
         return e.code();
     } catch (const Error& e) {
         os::eprint("coordctl: {}\n", e.what());
-        os::remove_directories_created(); // nothing left behind
+        os::remove_directories_created(token_file); // nothing left behind
         return e.code();
     } catch (const std::exception& e) {
         if (std::ferror(stdout)) { // fmt::print's write failed (more than a buffer's worth)

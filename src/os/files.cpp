@@ -120,12 +120,19 @@ int directory_flags(FinalLink link) {
 
 } // namespace
 
-void remove_directories_created() {
+void remove_directories_created(const char* empty_file) {
     auto& created = directories_created();
     // Newest first; one that is not empty (a .token written, another
-    // process's entry) stays, and so do its parents.
-    for (auto it = created.rbegin(); it != created.rend(); ++it)
+    // process's entry) stays, and so do its parents. A process that opened
+    // the empty file meanwhile finds that its lock is not on the file of
+    // that name (Queue::lock_tokens) and opens it again.
+    for (auto it = created.rbegin(); it != created.rend(); ++it) {
+        auto file = *it + "/" + empty_file;
+        struct stat st;
+        if (::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+            (void)::unlink(file.c_str());
         (void)::rmdir(it->c_str());
+    }
     created.clear();
 }
 

@@ -150,8 +150,10 @@ class Directory {
 };
 
 // After an error: removes the directories this process created (DIR and its
-// missing parents, workers' subdirectories) that are still empty.
-void remove_directories_created();
+// missing parents, workers' subdirectories) that are still empty, but for
+// an empty regular file named `empty_file` (the token mark no join has
+// written yet), removed first.
+void remove_directories_created(const char* empty_file);
 
 // Whole-file kernel locks (flock), the liveness signal of the protocol.
 bool try_lock_exclusive(int fd); // true if taken
