@@ -122,6 +122,7 @@ void finish_options(LockOptions& o, const RawLockOptions& raw) {
     o.cut = !raw.cut.empty();
     o.preempt = raw.cut == "preempt";
     if (o.owner_pid != 0 && !o.hold) throw UsageError("--owner-pid needs --hold", "");
+    if (o.hold && !raw.kill_after.empty()) throw UsageError("--hold excludes --kill-after", "");
     // A hold for a process already gone would be stale at once.
     if (o.owner_pid != 0 && !os::process_start_time(o.owner_pid))
         throw UsageError(fmt::format("--owner-pid: no process {}", o.owner_pid), "");
@@ -156,12 +157,13 @@ void add_lock_command(Options& cli, std::function<int()>& run) {
         opt->check(CLI::Range(0, 255));
     cli.label("--id", o->label, "Label shown to other waiters and in status", "LABEL");
     cli.duration("--ttl", raw->ttl, "Lease for other hosts: heartbeat every TTL/3 (default 30s)");
-    auto* kill_after = cli.duration("--kill-after", raw->kill_after,
-                                    "SIGKILL the command DUR after SIGTERM (default 10s)");
+    // Not CLI11's excludes: with two, --hold's help would list them in
+    // pointer order (finish_options checks it).
+    cli.duration("--kill-after", raw->kill_after,
+                 "SIGKILL the command DUR after SIGTERM (default 10s; not with --hold)");
     auto* orphan = cli.option("--orphan", raw->orphan, "If coordctl dies: keep the command (default) or kill it");
     if (orphan) orphan->check(CLI::IsMember({"keep", "kill"}))->type_name("keep|kill");
     exclusive(hold, orphan); // no command: nothing to kill
-    exclusive(hold, kill_after);
     cli.flag("--poll", o->poll, "Poll instead of inotify and lock waits (as on network filesystems)");
     cli.duration("--poll-interval", raw->poll_interval, "How often to poll (default 200ms)");
     cli.flag("--no-create", o->no_create, "Fail if DIR does not exist");

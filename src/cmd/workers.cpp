@@ -256,14 +256,21 @@ int run_workers(const WorkersOptions& o) {
         try {
             worker.fill();
             loop.run();
-        } catch (const Error&) {
+        } catch (...) {
             // This worker cannot go on (a result it cannot write, no
             // descriptor left...). Its commands must not outlive their holds:
             // they are stopped as on SIGTERM, their tasks left pending, and
-            // the error is reported once they are gone.
+            // the first error is reported once they are gone (another one
+            // meanwhile stops them again).
             auto error = std::current_exception();
-            worker.on_signal(SIGTERM);
-            loop.run();
+            for (int round = 0; round < 3; ++round) {
+                try {
+                    worker.on_signal(SIGTERM);
+                    loop.run();
+                    break;
+                } catch (...) {
+                }
+            }
             std::rethrow_exception(error);
         }
         code = worker.exit_code();

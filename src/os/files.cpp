@@ -123,14 +123,20 @@ int directory_flags(FinalLink link) {
 void remove_directories_created(const char* empty_file) {
     auto& created = directories_created();
     // Newest first; one that is not empty (a .token written, another
-    // process's entry) stays, and so do its parents. A process that opened
-    // the empty file meanwhile finds that its lock is not on the file of
-    // that name (Queue::lock_tokens) and opens it again.
+    // process's entry) stays, and so do its parents. The empty file goes
+    // only under its lock (the token lock), still empty and still the file
+    // of that name: a joiner holding it is left alone, and one that locks
+    // it later finds its lock is not on the file of that name
+    // (Queue::lock_tokens) and opens it again, so no token is issued twice.
     for (auto it = created.rbegin(); it != created.rend(); ++it) {
         auto file = *it + "/" + empty_file;
-        struct stat st;
-        if (::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+        UniqueFd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        struct stat opened, named;
+        if (fd && try_lock_exclusive(fd.get()) && ::fstat(fd.get(), &opened) == 0 &&
+            S_ISREG(opened.st_mode) && opened.st_size == 0 && ::lstat(file.c_str(), &named) == 0 &&
+            file_id(opened) == file_id(named))
             (void)::unlink(file.c_str());
+        fd.reset(); // and its lock
         (void)::rmdir(it->c_str());
     }
     created.clear();

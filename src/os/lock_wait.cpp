@@ -46,8 +46,19 @@ constexpr auto failed_wait_pause = std::chrono::milliseconds(200);
 // EINTR; only helper threads leave it unblocked. Its default action is to
 // do nothing, and commands get that back (libuv resets handlers and the
 // mask in the child). One sent from outside is an interruption like any
-// other: a wait not cancelled goes on.
+// other: a wait not cancelled goes on (the helper threads' other blocking
+// calls, sleep_for and reads of small files, go on or retry too). Not
+// airtight: a signal that lands after the thread published itself but before
+// it entered the system call is spent, and that wait stays blocked until
+// its lock goes, as all cancelled waits did before.
 constexpr int cancel_signal = SIGURG;
+
+sigset_t cancel_signal_set() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, cancel_signal);
+    return set;
+}
 
 void wait_then_signal(std::shared_ptr<LockWaiter::Shared> shared) {
     {
@@ -109,9 +120,7 @@ class Helpers {
         sigemptyset(&action.sa_mask);
         ::sigaction(cancel_signal, &action, nullptr);
         // Blocked in this thread (the loop's): it must not interrupt its calls.
-        sigset_t cancel;
-        sigemptyset(&cancel);
-        sigaddset(&cancel, cancel_signal);
+        auto cancel = cancel_signal_set();
         ::pthread_sigmask(SIG_BLOCK, &cancel, nullptr);
     }
 
@@ -138,9 +147,7 @@ class Helpers {
 
   private:
     void serve() {
-        sigset_t cancel;
-        sigemptyset(&cancel);
-        sigaddset(&cancel, cancel_signal);
+        auto cancel = cancel_signal_set();
         ::pthread_sigmask(SIG_UNBLOCK, &cancel, nullptr);
         std::unique_lock lock(mutex_);
         while (true) {

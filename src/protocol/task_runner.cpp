@@ -113,7 +113,12 @@ void TaskRunner::run() {
     hold.poll = options_.poll;
     hold.poll_interval = options_.poll_interval;
     hold_.emplace(loop_, *ticket_, std::move(hold), [this](int code, bool lost) { on_exit(code, lost); });
-    hold_->start();
+    try {
+        hold_->start();
+    } catch (...) { // nothing started (a worker stopping then has no command to wait for)
+        running_ = false;
+        throw;
+    }
 }
 
 void TaskRunner::on_exit(int code, bool lost) {

@@ -315,3 +315,12 @@ worker_stops_on() {
     kill -TERM "$b" "$c"
     wait_for "the workers to stop" eval "process_gone $b && process_gone $c"
 }
+
+@test "an error while starting a task's command (ENOLCK, injected) ends the worker with one line and 74, not a hang" {
+    # The 5th flock is the command's share lock on the wait file (reopen_for_child).
+    run timeout -s KILL 20 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -f -qq -o /dev/null -e trace=flock -e inject=flock:error=ENOLCK:when=5 \
+        "$COORDCTL" workers "$D" --task a --capacity 1 -- true
+    [ "$status" -eq 74 ]
+    [ "$output" = "coordctl: cannot lock: $D/tasks/a/1-00000000000000000001-x: No locks available" ]
+}
