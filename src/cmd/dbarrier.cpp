@@ -3,6 +3,7 @@
 #include "cli.hpp"
 #include "cmd/commands.hpp"
 #include "core/exit_codes.hpp"
+#include "core/progress.hpp"
 #include "core/round.hpp"
 #include "os/files.hpp"
 #include "os/loop.hpp"
@@ -99,7 +100,7 @@ class DbarrierSession {
         case EnterStep::round_full:
             return refuse(fmt::format("the round is already full ({} participants)", o_.count));
         case EnterStep::conflict:
-            os::eprint("coordctl: participants of {} disagree on {}\n", o_.dir, result.conflict);
+            os::eprint("coordctl: {}\n", format_disagreement(o_.dir, result.conflict));
             return end(exit_code::usage);
         default:
             return lost();

@@ -130,6 +130,21 @@ class Worker {
         fill_soon();
     }
 
+    // This worker cannot go on (a result it cannot write, no descriptor
+    // left...). Its commands must not outlive their holds: they are stopped
+    // as on SIGTERM, their tasks left pending, and the caller reports its
+    // error once they are gone (another error meanwhile stops them again).
+    void stop_after_error() {
+        for (int round = 0; round < 3; ++round) {
+            try {
+                on_signal(SIGTERM);
+                loop_.run();
+                return;
+            } catch (...) {
+            }
+        }
+    }
+
     int exit_code() const {
         if (stopping_signal_ != 0) return exit_code::signal_base + stopping_signal_;
         if (out_of_resources_) return exit_code::io_error;
@@ -169,11 +184,12 @@ class Worker {
             return;
         }
         again_.emplace_front(task, history);
-        if (held_.size() < capacity_)
+        if (held_.size() < capacity_) {
+            capacity_ = held_.size();
             os::eprint(
                 "coordctl: warning: out of resources: at most {} task{} at once from now on\n",
-                held_.size(), held_.size() == 1 ? "" : "s");
-        capacity_ = std::min(capacity_, held_.size());
+                capacity_, capacity_ == 1 ? "" : "s");
+        }
     }
 
     void on_granted(TaskRunner& runner) {
@@ -257,21 +273,8 @@ int run_workers(const WorkersOptions& o) {
             worker.fill();
             loop.run();
         } catch (...) {
-            // This worker cannot go on (a result it cannot write, no
-            // descriptor left...). Its commands must not outlive their holds:
-            // they are stopped as on SIGTERM, their tasks left pending, and
-            // the first error is reported once they are gone (another one
-            // meanwhile stops them again).
-            auto error = std::current_exception();
-            for (int round = 0; round < 3; ++round) {
-                try {
-                    worker.on_signal(SIGTERM);
-                    loop.run();
-                    break;
-                } catch (...) {
-                }
-            }
-            std::rethrow_exception(error);
+            worker.stop_after_error();
+            throw;
         }
         code = worker.exit_code();
     }

@@ -17,4 +17,8 @@ std::string format_wait_status(const std::string& dir, const WaitStatus& status)
                        format_duration(status.holder_age));
 }
 
+std::string format_disagreement(const std::string& dir, const std::string& on_what) {
+    return fmt::format("participants of {} disagree on {}", dir, on_what);
+}
+
 } // namespace coordctl

@@ -23,4 +23,7 @@ struct WaitStatus {
 // "waiting for DIR: position 3 (2 ahead), held by 1234@host (sleep 5) for 12s"
 std::string format_wait_status(const std::string& dir, const WaitStatus& status);
 
+// "participants of DIR disagree on the lock mode: entry ... uses --slots 2, this one exclusive"
+std::string format_disagreement(const std::string& dir, const std::string& on_what);
+
 } // namespace coordctl

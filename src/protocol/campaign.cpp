@@ -1,6 +1,7 @@
 #include "protocol/campaign.hpp"
 
 #include "core/exit_codes.hpp"
+#include "core/progress.hpp"
 #include "os/terminal.hpp"
 
 #include <fmt/format.h>
@@ -97,8 +98,7 @@ void Campaign::on_wait_done(WaitOutcome outcome) {
         os::eprint("coordctl: wait file removed while waiting: {}\n", ticket_->path());
         return end({exit_code::lost, 0, false});
     case WaitOutcome::conflict:
-        os::eprint("coordctl: participants of {} disagree on the lock mode: {}\n", dir,
-                   waiter_->conflict());
+        os::eprint("coordctl: {}\n", format_disagreement(dir, waiter_->conflict()));
         return end({exit_code::usage, 0, false});
     }
 }

@@ -1,6 +1,7 @@
 #include "protocol/task_runner.hpp"
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "os/host.hpp"
 #include "os/terminal.hpp"
 
@@ -84,9 +85,8 @@ void TaskRunner::on_wait_done(WaitOutcome outcome) {
 // --restart looks again every second (not in a busy loop), batch gives up.
 void TaskRunner::on_conflict() {
     if (!std::exchange(said_conflict_, true))
-        os::eprint("coordctl: task {} {}: participants of {} disagree on the lock mode: {}\n",
-                   task_, options_.restart ? "waits" : "not taken", queue_.dir().path(),
-                   waiter_->conflict());
+        os::eprint("coordctl: task {} {}: {}\n", task_, options_.restart ? "waits" : "not taken",
+                   format_disagreement(queue_.dir().path(), waiter_->conflict()));
     if (!options_.restart) return end(TaskEnd::conflict);
     ticket_->leave();
     next_.start(conflict_retry_every, [this] {

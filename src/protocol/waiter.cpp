@@ -87,7 +87,7 @@ void Waiter::evaluate() {
         auto& plan = *looked;
         if (!plan.present || !ticket_.still_mine()) return finish(WaitOutcome::lost);
         if (!plan.conflict.empty()) {
-            conflict_ = plan.conflict;
+            conflict_ = "the lock mode: " + plan.conflict;
             return finish(WaitOutcome::conflict);
         }
         if (plan.granted) return finish(WaitOutcome::granted);

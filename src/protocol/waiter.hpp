@@ -33,7 +33,8 @@ class Waiter {
     ~Waiter();
     void start();
     void stop(); // cancel without calling done
-    // Why the participants disagree (after WaitOutcome::conflict).
+    // On what the participants disagree (after WaitOutcome::conflict):
+    // "the lock mode: entry ... uses --slots 2, this one exclusive".
     const std::string& conflict() const { return conflict_; }
     // The last look found the token lock held too long by another process.
     bool token_lock_busy() const { return static_cast<bool>(token_lock_busy_); }
