@@ -121,8 +121,8 @@ class Worker {
     }
 
     void on_signal(int sig) {
-        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGALRM)
-            stopping_signal_ = sig;
+        bool stops = sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGALRM;
+        if (stops && stopping_signal_ == 0) stopping_signal_ = sig; // the first one names the exit
         for (auto& [task, runner] : runners_) {
             if (stopping_signal_ != 0) runner->stop(sig);
             else runner->forward(sig);
@@ -150,7 +150,6 @@ class Worker {
         if (out_of_resources_) return exit_code::io_error;
         return any_failed_ ? exit_code::failure : exit_code::ok;
     }
-    int stopping_signal() const { return stopping_signal_; }
 
   private:
     void start(const std::string& task, bool standby, TaskHistory history = {}) {

@@ -104,6 +104,17 @@ worker_stops_on() {
     worker_stops_on ALRM 142
 }
 
+@test "a second stop signal while stopping: the exit status names the first (SIGINT then SIGTERM: 130)" {
+    bg "$COORDCTL" workers "$D" --task a --capacity 1 -- sh -c "trap 'echo int >> \"$T/log\"' INT; trap 'exit 0' TERM; echo start >> '$T/log'; while :; do sleep 0.05; done"
+    local w=$!
+    wait_for "the task to start" grep -q '^start' "$T/log"
+    kill -INT "$w"
+    wait_for "the command to get SIGINT (and go on)" grep -q '^int' "$T/log"
+    kill -TERM "$w"
+    wait_status "$w"
+    [ "$status" -eq 130 ]
+}
+
 @test "status shows pending, running, done and failed tasks" {
     "$COORDCTL" workers "$D" --task a --task b --capacity 1 -- sh -c 'test {} = a' 2>/dev/null || true
     gate_make g
