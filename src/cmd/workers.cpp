@@ -188,14 +188,21 @@ class Worker {
             os::eprint(
                 "coordctl: warning: out of resources: at most {} task{} at once from now on\n",
                 capacity_, capacity_ == 1 ? "" : "s");
+            stop_the_unheld(task); // one still trying to join would exceed the new capacity
         }
     }
 
     void on_granted(TaskRunner& runner) {
         held_.insert(runner.task());
         if (held_.size() < capacity_) return;
+        stop_the_unheld(runner.task()); // full: stop standing by
+    }
+
+    // Stops every runner but `except` that holds nothing (standing by, or
+    // not yet joined); batch tries those tasks again later (on_end).
+    void stop_the_unheld(const std::string& except) {
         for (auto& [task, other] : runners_)
-            if (!held_.count(task)) other->stop(SIGTERM); // full: stop standing by
+            if (task != except && !held_.count(task)) other->stop(SIGTERM);
     }
 
     void on_end(TaskRunner& runner, TaskEnd how) {

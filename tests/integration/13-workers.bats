@@ -266,6 +266,40 @@ worker_stops_on() {
     [ "$(sort "$T/ran" | tr '\n' ' ')" = "a b " ]
 }
 
+@test "out of processes (fork fails, injected) while a task's join lock is busy: that task waits for the lowered capacity" {
+    mkdir -p "$D/tasks/b" "$D/tasks/c"
+    gate_make a
+    gate_make b
+    gate_make c
+    bg flock -x "$D/tasks/b/.token" sh -c "$(gate_cmd b)"
+    bg flock -x "$D/tasks/c/.token" sh -c "$(gate_cmd c)"
+    wait_for "b's join lock to be held" refute flock -n "$D/tasks/b/.token" true
+    wait_for "c's join lock to be held" refute flock -n "$D/tasks/c/.token" true
+    # The commands fork nothing: the worker's 2nd fork, c's command, fails.
+    bg env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -f -qq -o /dev/null -e trace=clone -e inject=clone:error=EAGAIN:when=2 \
+        "$COORDCTL" workers "$D" --task a --task b --task c --capacity 3 -- \
+        sh -c "echo start-{} >> '$T/log'; case {} in a) $(gate_cmd a);; esac; echo end-{} >> '$T/log'" 2>"$T/err"
+    local worker=$!
+    wait_for "a to start" file_has_line "$T/log" start-a
+    gate_open c
+    wait_for "c's start to fail, lowering the capacity" grep -q "at most 1 task at once" "$T/err"
+    gate_open b
+    # The worker retries a busy join lock every 20 ms: give it 50 tries.
+    for _ in $(seq 20); do
+        ! file_has_line "$T/log" start-b || break
+        sleep 0.05
+    done
+    gate_open a
+    wait_for "the worker to end" process_gone "$worker"
+    wait_status "$worker"
+    [ "$status" -eq 0 ]
+    [ "$(tr '\n' ' ' <"$T/log")" = "start-a end-a start-c end-c start-b end-b " ] || {
+        cat "$T/log" "$T/err" >&2
+        false
+    }
+}
+
 @test "--capacity above the soft limit of open files: the worker raises it (its commands inherit it)" {
     local hard wanted=$((64 + 6 * 100))
     hard=$(ulimit -Hn)
