@@ -167,12 +167,16 @@ std::uint64_t raise_open_file_limit(std::uint64_t wanted) {
 }
 
 std::vector<pid_t> descendants() {
-    std::vector<pid_t> all = children_of(::getpid());
+    std::vector<pid_t> all = children();
     for (size_t i = 0; i < all.size(); ++i) {
         auto kids = children_of(all[i]);
         all.insert(all.end(), kids.begin(), kids.end());
     }
     return all;
+}
+
+std::vector<pid_t> children() {
+    return children_of(::getpid());
 }
 
 bool has_children() {
@@ -182,7 +186,7 @@ bool has_children() {
 }
 
 void reap_adopted() {
-    for (pid_t kid : children_of(::getpid())) {
+    for (pid_t kid : children()) {
         if (!spawned_children().count(kid)) ::waitpid(kid, nullptr, WNOHANG);
     }
 }

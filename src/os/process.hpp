@@ -77,6 +77,8 @@ void become_subreaper();
 std::uint64_t raise_open_file_limit(std::uint64_t wanted);
 // Every live process below this one (children, grandchildren...).
 std::vector<pid_t> descendants();
+// This process's children, its own and adopted orphans (from /proc).
+std::vector<pid_t> children();
 // Whether this process has any child left, live or zombie (one system call).
 bool has_children();
 // Reaps zombies of adopted orphans: our children that no Child owns.

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -157,12 +158,20 @@ void Hold::stopping_tick() {
         kill_timer_.stop();
         return finish(lost_ ? exit_code::lost : child_code_.value_or(exit_code::lost));
     }
-    for (pid_t pid : pids) {
-        if (killing_) {
+    if (killing_) {
+        for (pid_t pid : pids)
             ::kill(pid, SIGKILL);
-        } else if (terminated_.insert(pid).second) {
-            ::kill(pid, SIGTERM);
-        }
+        return;
+    }
+    // SIGTERM once to the tree as the stop finds it; later only to orphans
+    // re-parented to us (a fork that raced the first look, a daemon's child):
+    // what a process starts meanwhile for its own cleanup, and waits for, is
+    // left alone until --kill-after.
+    bool first = terminated_.empty();
+    auto ours = first ? std::vector<pid_t>{} : os::children();
+    for (pid_t pid : pids) {
+        bool orphan = std::find(ours.begin(), ours.end(), pid) != ours.end();
+        if ((first || orphan) && terminated_.insert(pid).second) ::kill(pid, SIGTERM);
     }
 }
 

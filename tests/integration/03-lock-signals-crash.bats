@@ -151,6 +151,30 @@ cancels_wait() {
     [ "$status" -eq 79 ]
 }
 
+@test "loss: the command's SIGTERM handler may run programs to clean up; what it leaves orphaned gets SIGTERM too" {
+    cat >"$T/cmd" <<'SH'
+#!/bin/sh
+log=$1
+cleanup() {
+    for i in 1 2 3; do sleep 0.05 && echo "cleanup-$i" >> "$log"; done
+    sh -c "trap 'echo orphan-got-term >> \"$log\"; exit 0' TERM; echo orphan-up >> \"$log\"; while :; do sleep 0.05; done" &
+    while ! grep -q orphan-up "$log"; do sleep 0.01; done
+    exit 0
+}
+trap cleanup TERM
+echo ready >> "$log"
+while :; do sleep 0.05; done
+SH
+    chmod +x "$T/cmd"
+    bg "$COORDCTL" lock "$D" --kill-after 60 -- "$T/cmd" "$T/log"
+    local holder=$!
+    wait_for "the command to start" file_has_line "$T/log" ready
+    rm "$D"/1-*
+    wait_status "$holder"
+    [ "$status" -eq 79 ]
+    [ "$(tr '\n' ' ' <"$T/log")" = "ready cleanup-1 cleanup-2 cleanup-3 orphan-up orphan-got-term " ]
+}
+
 @test "background processes left by the command are stopped before release" {
     run "$COORDCTL" lock "$D" -- sh -c "sleep 600 & echo \$! > '$T/bgpid'"
     [ "$status" -eq 0 ]
