@@ -152,7 +152,7 @@ _coordctl_barrier()
     local opts='-h --help'
     case $action in
         set) opts+=' --force' ;;
-        wait) opts+=' -w --timeout --poll --poll-interval' ;;
+        wait) opts+=' -w --timeout -q --quiet --poll --poll-interval' ;;
     esac
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
@@ -167,7 +167,7 @@ _coordctl_dbarrier()
 {
     local i=$1 # index of the word after "dbarrier"
     local opts_with_arg='--count --id -w --timeout -c --command --poll-interval'
-    local opts="-h --help --count --id -w --timeout -c --command --poll --poll-interval"
+    local opts="-h --help --count --id -w --timeout -c --command -q --quiet --poll --poll-interval"
 
     local have_dir flags
     _coordctl_scan "$i" "$opts_with_arg" && return

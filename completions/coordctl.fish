@@ -243,6 +243,7 @@ complete -c coordctl -n '__coordctl_barrier_is set path; or __coordctl_barrier_i
 complete -c coordctl -n 'not __coordctl_barrier_is none' -s h -l help -d 'Print the options of barrier and exit'
 complete -c coordctl -n '__coordctl_barrier_is set' -l force -d 'Succeed if the barrier is already set'
 complete -c coordctl -n '__coordctl_barrier_is wait' -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) after DUR'
+complete -c coordctl -n '__coordctl_barrier_is wait' -s q -l quiet -d 'No progress line'
 complete -c coordctl -n '__coordctl_barrier_is wait' -l poll -d 'Poll PATH instead of using inotify'
 complete -c coordctl -n '__coordctl_barrier_is wait' -l poll-interval -x -a '20ms 200ms 1s' -d 'How often a polling waiter looks (default 200ms)'
 
@@ -255,6 +256,7 @@ complete -c coordctl -n $dbarrier_opts -l count -x -a '2 3 4 8 16' -d 'Number of
 complete -c coordctl -n $dbarrier_opts -l id -x -d "This participant's id in COORDCTL_PARTICIPANTS (one word)"
 complete -c coordctl -n $dbarrier_opts -s w -l timeout -x -a '500ms 1s 10s 30s 1m 5m 1h' -d 'Give up (exit 75) if the round is not full after DUR'
 complete -c coordctl -n $dbarrier_opts -s c -l command -x -d 'Run STRING with $SHELL -c'
+complete -c coordctl -n $dbarrier_opts -s q -l quiet -d 'No progress line while waiting'
 complete -c coordctl -n $dbarrier_opts -l poll -d 'Poll instead of inotify and lock waits (as on network filesystems)'
 complete -c coordctl -n $dbarrier_opts -l poll-interval -x -a '20ms 200ms 1s' -d 'How often a polling participant looks (default 200ms)'
 complete -c coordctl -n '__coordctl_in dbarrier cmd' -xa '(__coordctl_complete_command)'

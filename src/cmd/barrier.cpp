@@ -4,13 +4,18 @@
 #include "cmd/commands.hpp"
 #include "core/barrier.hpp"
 #include "core/exit_codes.hpp"
+#include "core/progress.hpp"
 #include "os/files.hpp"
 #include "os/loop.hpp"
+#include "os/process.hpp"
 #include "os/terminal.hpp"
 #include "protocol/barrier.hpp"
+#include "protocol/campaign.hpp"
+#include "protocol/progress.hpp"
 
 #include <fmt/format.h>
 
+#include <csignal>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +28,7 @@ struct BarrierOptions {
     std::string action; // set, unset, wait
     std::string path;
     bool force = false;
+    bool quiet = false; // wait: no progress line
     WaitOptions wait;
 };
 
@@ -48,15 +54,31 @@ int run_wait(const BarrierOptions& o, const BarrierPath& where) {
     auto options = o.wait;
     options.poll = options.poll || os::is_network_filesystem(dir->fd());
     int code = exit_code::internal;
+    int fatal_signal = 0;
     {
         os::Loop loop;
+        ProgressLine line(loop, o.quiet);
         BarrierWait wait(loop, *dir, where.name, options, [&](bool lifted) {
             code = lifted ? exit_code::ok : exit_code::conflict;
+            line.stop();
             loop.stop();
+        });
+        // A waiter owns nothing: a signal ends it (it dies of it below),
+        // once its progress line is erased.
+        auto signals = watch_signals(loop, [&](int sig) {
+            if (sig == SIGWINCH) return;
+            fatal_signal = sig;
+            line.stop();
+            loop.stop();
+        });
+        auto setter = parse_barrier_record(found.content);
+        line.start([&] {
+            return format_barrier_status(o.path, describe_setter(setter, os::now_unix_ms()));
         });
         wait.start(found);
         loop.run();
     }
+    os::die_of_signal(fatal_signal);
     if (code == exit_code::conflict)
         os::eprint("coordctl: timed out; barrier still set{}: {}\n", setter_of(found), o.path);
     return code;
@@ -65,9 +87,10 @@ int run_wait(const BarrierOptions& o, const BarrierPath& where) {
 void check_combination(const BarrierOptions& o, bool poll_options) {
     if (o.force && o.action != "set")
         throw UsageError("--force only applies to 'barrier set'", "barrier");
-    if ((o.wait.timeout || poll_options) && o.action != "wait")
-        throw UsageError("--timeout, --poll and --poll-interval only apply to 'barrier wait'",
-                         "barrier");
+    if ((o.wait.timeout || poll_options || o.quiet) && o.action != "wait")
+        throw UsageError(
+            "--timeout, --poll, --poll-interval and --quiet only apply to 'barrier wait'",
+            "barrier");
 }
 
 int run_barrier(const BarrierOptions& o) {
@@ -88,6 +111,7 @@ void add_barrier_command(Options& cli, std::function<int()>& run) {
     cli.required("PATH", o->path, "The barrier file");
     cli.flag("--force", o->force, "set: succeed if the barrier is already set");
     cli.duration("-w,--timeout", *timeout, "wait: give up (exit 75) after DUR");
+    cli.flag("-q,--quiet", o->quiet, "wait: no progress line");
     cli.flag("--poll", o->wait.poll, "wait: poll instead of using inotify");
     cli.duration("--poll-interval", *poll_interval, "wait: poll every DUR (default 200ms)");
     run = [o, timeout, poll_interval] {

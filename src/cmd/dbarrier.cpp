@@ -11,6 +11,7 @@
 #include "os/terminal.hpp"
 #include "protocol/campaign.hpp"
 #include "protocol/hold.hpp"
+#include "protocol/progress.hpp"
 #include "protocol/round.hpp"
 #include "protocol/round_wait.hpp"
 
@@ -32,7 +33,8 @@ struct DbarrierOptions {
     std::string shell_command; // -c
     std::size_t count = 0;
     std::string id;
-    WaitOptions wait; // timeout: to enter
+    bool quiet = false; // no progress line
+    WaitOptions wait;   // timeout: to enter
 };
 
 // Asking coordctl to stop (rather than telling the command something).
@@ -107,7 +109,15 @@ class DbarrierSession {
         }
     }
 
+    // Since when, for the progress line.
+    Duration waited(std::chrono::steady_clock::time_point since) const {
+        return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - since);
+    }
+
     void wait_to_enter() {
+        line_.start([this, since = std::chrono::steady_clock::now()] {
+            return format_fill_status(o_.dir, queue_.entries().size(), o_.count, waited(since));
+        });
         enter_wait_.emplace(loop_, rounds_, *ticket_, wait_,
                             [this](EnterOutcome outcome, std::optional<Round> round) {
                                 on_enter_wait_done(outcome, std::move(round));
@@ -135,6 +145,7 @@ class DbarrierSession {
     }
 
     void start_command(Round round) {
+        line_.stop();
         phase_ = Phase::running;
         round_ = std::move(round);
         ticket_->mark_granted(nullptr); // status shows the members as holders
@@ -158,6 +169,10 @@ class DbarrierSession {
         command_status_ = code;
         ticket_->leave(); // this is how the others learn that I am done
         if (stop_requested_) return leave_round();
+        line_.start([this, since = std::chrono::steady_clock::now()] {
+            return format_drain_status(o_.dir, members_present(queue_.entries(), *round_).size(),
+                                       o_.count, waited(since));
+        });
         exit_wait_.emplace(loop_, queue_, *round_, wait_, [this] { leave_round(); });
         exit_wait_->start();
     }
@@ -182,6 +197,7 @@ class DbarrierSession {
     }
 
     void end(int code) {
+        line_.stop();
         phase_ = Phase::done;
         result_ = code;
         if (ticket_) ticket_->leave();
@@ -198,6 +214,7 @@ class DbarrierSession {
     os::Loop loop_; // after the ticket: handles close before it is released
     std::chrono::steady_clock::time_point started_;
     os::Timer join_retry_{loop_};
+    ProgressLine line_{loop_, o_.quiet};
     std::optional<EnterWait> enter_wait_;
     std::optional<Hold> hold_;
     std::optional<ExitWait> exit_wait_;
@@ -254,6 +271,7 @@ void add_dbarrier_command(Options& cli, std::function<int()>& run) {
         ->type_name("N");
     cli.label("--id", o->id, "This participant's id in COORDCTL_PARTICIPANTS", "ID");
     cli.duration("-w,--timeout", *timeout, "Give up (exit 75) if the round is not full after DUR");
+    cli.flag("-q,--quiet", o->quiet, "No progress line while waiting");
     cli.flag("--poll", o->wait.poll, "Poll instead of inotify and lock waits (as on network filesystems)");
     cli.duration("--poll-interval", *poll_interval, "Poll every DUR (default 200ms)");
     run = [o, timeout, poll_interval] {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace coordctl {
 
 std::string describe_owner(const std::optional<Record>& record) {
@@ -15,6 +17,23 @@ std::string format_wait_status(const std::string& dir, const WaitStatus& status)
     return fmt::format("waiting for {}: position {} ({} ahead), held by {} for {}", dir,
                        status.position, status.ahead, status.holder,
                        format_duration(status.holder_age));
+}
+
+std::string format_fill_status(const std::string& dir, std::size_t entered, std::size_t count,
+                               Duration waited) {
+    return fmt::format("waiting for {}: {} of {} participants have entered ({})", dir,
+                       std::min(entered, count), count, format_duration(waited));
+}
+
+std::string format_drain_status(const std::string& dir, std::size_t not_done, std::size_t count,
+                                Duration waited) {
+    return fmt::format("waiting for {}: {} of {} members not done yet ({})", dir, not_done, count,
+                       format_duration(waited));
+}
+
+std::string format_barrier_status(const std::string& path, const std::string& setter) {
+    return fmt::format("waiting for barrier {} to be lifted{}{}", path,
+                       setter.empty() ? "" : ", set ", setter);
 }
 
 std::string format_disagreement(const std::string& dir, const std::string& on_what) {

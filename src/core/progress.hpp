@@ -23,6 +23,16 @@ struct WaitStatus {
 // "waiting for DIR: position 3 (2 ahead), held by 1234@host (sleep 5) for 12s"
 std::string format_wait_status(const std::string& dir, const WaitStatus& status);
 
+// dbarrier, waiting to enter: "waiting for DIR: 2 of 3 participants have entered (12s)"
+std::string format_fill_status(const std::string& dir, std::size_t entered, std::size_t count,
+                               Duration waited);
+// dbarrier, waiting to exit: "waiting for DIR: 1 of 3 members not done yet (4s)"
+std::string format_drain_status(const std::string& dir, std::size_t not_done, std::size_t count,
+                                Duration waited);
+// "waiting for barrier PATH to be lifted, set by 1234@host 5s ago" (setter as
+// describe_setter() says it, or "" for a file coordctl did not write).
+std::string format_barrier_status(const std::string& path, const std::string& setter);
+
 // "participants of DIR disagree on the lock mode: entry ... uses --slots 2, this one exclusive"
 std::string format_disagreement(const std::string& dir, const std::string& on_what);
 

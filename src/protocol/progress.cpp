@@ -79,4 +79,25 @@ void Progress::finish() {
     os::erase_status_line();
 }
 
+ProgressLine::ProgressLine(os::Loop& loop, bool quiet)
+    : shown_(choose_progress_style(quiet, false) == ProgressStyle::line), tick_(loop) {}
+
+void ProgressLine::start(std::function<std::string()> text) {
+    if (!shown_) return;
+    text_ = std::move(text);
+    draw();
+    tick_.start_repeating(std::chrono::seconds(1), [this] { draw(); });
+}
+
+void ProgressLine::draw() {
+    os::draw_status_line(one_line("coordctl: " + text_()));
+}
+
+void ProgressLine::stop() {
+    if (!text_) return;
+    tick_.stop();
+    text_ = nullptr;
+    os::erase_status_line();
+}
+
 } // namespace coordctl

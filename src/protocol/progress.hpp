@@ -4,8 +4,10 @@
 
 #include "core/progress.hpp"
 #include "core/queue_order.hpp"
+#include "os/loop.hpp"
 #include "protocol/queue.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -40,6 +42,24 @@ class Progress {
     bool head_read_ = true;
     std::int64_t head_created_ms_ = 0;
     WaitStatus status_;
+};
+
+// The updating line of a wait that has no queue position to show (barrier
+// wait, dbarrier): on a terminal unless quiet, redrawn every second from
+// text() (ages move on), erased when the wait ends. Nothing otherwise.
+class ProgressLine {
+  public:
+    ProgressLine(os::Loop& loop, bool quiet);
+    void start(std::function<std::string()> text); // draws now, then every second
+    void stop();                                   // erases it
+    ~ProgressLine() { stop(); }
+
+  private:
+    void draw();
+
+    bool shown_;
+    os::Timer tick_;
+    std::function<std::string()> text_;
 };
 
 } // namespace coordctl

@@ -70,3 +70,50 @@ load helpers
     wait_status "$third"
     [ "$status" -eq 0 ]
 }
+
+@test "barrier wait on a terminal shows who set the barrier and clears the line; -q shows none" {
+    "$COORDCTL" barrier set "$D/gate"
+    bg script -q -f -e -c "'$COORDCTL' barrier wait '$D/gate'; echo waiter-done" "$T/typescript" >/dev/null
+    local waiter=$!
+    wait_for "the progress line" grep -q "coordctl: waiting for barrier $D/gate to be lifted, set by [0-9]*@[^ ]* [0-9a-z]* ago" "$T/typescript"
+    bg script -q -f -e -c "'$COORDCTL' barrier wait -q '$D/gate'; echo quiet-done" "$T/quiet" >/dev/null
+    local quiet=$!
+    "$COORDCTL" barrier unset "$D/gate"
+    wait_status "$waiter"
+    [ "$status" -eq 0 ]
+    grep -q $'\r\033\[Kwaiter-done' "$T/typescript"
+    wait_status "$quiet"
+    [ "$status" -eq 0 ]
+    grep -q "quiet-done" "$T/quiet"
+    refute grep -q "waiting for" "$T/quiet"
+}
+
+@test "a signal to barrier wait on a terminal clears the line; it still dies of the signal" {
+    "$COORDCTL" barrier set "$D/gate"
+    bg script -q -f -e -c "'$COORDCTL' barrier wait '$D/gate' & p=\$!; echo \$p > '$T/pid'; wait \$p; echo status=\$?" "$T/typescript" >/dev/null
+    local script=$!
+    wait_for "the progress line" grep -q "waiting for barrier $D/gate" "$T/typescript"
+    kill -INT "$(cat "$T/pid")"
+    wait_status "$script"
+    grep -q $'to be lifted, set by [^\r]*\r\033\[Kstatus=130' "$T/typescript"
+    "$COORDCTL" barrier unset "$D/gate"
+}
+
+@test "dbarrier on a terminal shows how many have entered, then how many are not done; never while the command runs" {
+    gate_make other
+    bg "$COORDCTL" dbarrier "$D" --count 3 --id other -- sh -c "$(gate_cmd other)"
+    wait_for "the first participant to wait" has_wait_files 1
+    bg script -q -f -e -c "'$COORDCTL' dbarrier '$D' --count 3 -- echo command-ran; echo participant-done" "$T/typescript" >/dev/null
+    local participant=$!
+    wait_for "the fill line" grep -q "coordctl: waiting for $D: 2 of 3 participants have entered ([0-9a-z]*)" "$T/typescript"
+    bg "$COORDCTL" dbarrier "$D" --count 3 -q -- true
+    local third=$!
+    wait_for "the drain line" grep -q "coordctl: waiting for $D: 1 of 3 members not done yet ([0-9a-z]*)" "$T/typescript"
+    gate_open other
+    wait_status "$participant"
+    [ "$status" -eq 0 ]
+    wait_status "$third"
+    [ "$status" -eq 0 ]
+    grep -q $'have entered ([0-9a-z]*)\r\033\[Kcommand-ran' "$T/typescript"
+    grep -q $'not done yet ([0-9a-z]*)\r\033\[Kparticipant-done' "$T/typescript"
+}

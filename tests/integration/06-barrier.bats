@@ -206,6 +206,9 @@ bg_wait() {
     run "$COORDCTL" barrier set -w 1 "$D/gate"
     [ "$status" -eq 64 ]
     [[ ${lines[0]} == *--timeout* ]]
+    run "$COORDCTL" barrier unset -q "$D/gate"
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == *--quiet*"only apply to 'barrier wait'" ]]
     run "$COORDCTL" barrier wait -w soon "$D/gate"
     [ "$status" -eq 64 ]
     [[ ${lines[0]} == "coordctl: --timeout: invalid duration 'soon'"* ]]

@@ -67,3 +67,20 @@ TEST_CASE("format_wait_status: the waiting line") {
           "waiting for /var/lock/db: position 2 (1 ahead), held by 1234@build-01 [db] "
           "(pg_dump main) for 450ms");
 }
+
+TEST_CASE("the lines of waits without a queue position: dbarrier and barrier wait") {
+    using coordctl::format_barrier_status;
+    using coordctl::format_drain_status;
+    using coordctl::format_fill_status;
+    CHECK(format_fill_status("/run/phase2", 2, 3, std::chrono::seconds(12)) ==
+          "waiting for /run/phase2: 2 of 3 participants have entered (12s)");
+    // More wait files than N (a round being sealed, or a dead entry not yet
+    // removed): never "4 of 3".
+    CHECK(format_fill_status("d", 4, 3, Duration(0)) ==
+          "waiting for d: 3 of 3 participants have entered (0ms)");
+    CHECK(format_drain_status("d", 1, 3, std::chrono::minutes(2)) ==
+          "waiting for d: 1 of 3 members not done yet (2m00s)");
+    CHECK(format_barrier_status("/run/gate", "by 1234@build-01 5s ago") ==
+          "waiting for barrier /run/gate to be lifted, set by 1234@build-01 5s ago");
+    CHECK(format_barrier_status("/run/gate", "") == "waiting for barrier /run/gate to be lifted");
+}
