@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace coordctl {
 
@@ -34,6 +35,18 @@ std::string format_drain_status(const std::string& dir, std::size_t not_done, st
 std::string format_barrier_status(const std::string& path, const std::string& setter) {
     return fmt::format("waiting for barrier {} to be lifted{}{}", path,
                        setter.empty() ? "" : ", set ", setter);
+}
+
+std::string fit_to_width(std::string_view line, std::size_t columns) {
+    auto is_start = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
+    // Where each character starts, up to one past the room there is.
+    std::size_t room = columns > 0 ? columns - 1 : 0;
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < line.size() && starts.size() <= room; ++i)
+        if (is_start(line[i])) starts.push_back(i);
+    if (columns == 0 || starts.size() <= room) return std::string(line);
+    std::string_view ellipsis = room >= 3 ? "..." : "";
+    return std::string(line.substr(0, starts[room - ellipsis.size()])).append(ellipsis);
 }
 
 std::string format_disagreement(const std::string& dir, const std::string& on_what) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace coordctl {
 
@@ -32,6 +33,11 @@ std::string format_drain_status(const std::string& dir, std::size_t not_done, st
 // "waiting for barrier PATH to be lifted, set by 1234@host 5s ago" (setter as
 // describe_setter() says it, or "" for a file coordctl did not write).
 std::string format_barrier_status(const std::string& path, const std::string& setter);
+
+// A progress line cut to fit a terminal `columns` wide, without reaching its
+// last column (where a terminal may wrap): "..." ends a line that was cut.
+// Counts a character (UTF-8 sequence) as one column; 0 columns: unknown, as is.
+std::string fit_to_width(std::string_view line, std::size_t columns);
 
 // "participants of DIR disagree on the lock mode: entry ... uses --slots 2, this one exclusive"
 std::string format_disagreement(const std::string& dir, const std::string& on_what);

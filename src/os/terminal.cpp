@@ -1,9 +1,12 @@
 #include "os/terminal.hpp"
 
+#include "core/progress.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <stdio_ext.h>
 #include <string>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace coordctl::os {
@@ -30,7 +33,11 @@ void write_stderr(std::string_view text) {
 }
 
 void draw_status_line(std::string_view text) {
-    write_as_is(std::string("\r\033[K").append(text));
+    // A line longer than the terminal is wide would wrap, and "\r\033[K"
+    // erases only its last row: each redraw would leave the others behind.
+    struct winsize size {};
+    std::size_t columns = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
+    write_as_is(std::string("\r\033[K").append(fit_to_width(text, columns)));
     status_line_drawn = true;
 }
 

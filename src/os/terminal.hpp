@@ -18,7 +18,7 @@ void write_stderr(std::string_view text);
 
 // The status line on a terminal (the progress of a wait), redrawn in place:
 // a message written meanwhile erases it first, so that it starts a line of
-// its own; the next draw puts it back.
+// its own; the next draw puts it back. Cut to the terminal's width.
 void draw_status_line(std::string_view text);
 void erase_status_line();
 

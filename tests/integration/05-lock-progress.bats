@@ -117,3 +117,21 @@ load helpers
     grep -q $'have entered ([0-9a-z]*)\r\033\[Kcommand-ran' "$T/typescript"
     grep -q $'not done yet ([0-9a-z]*)\r\033\[Kparticipant-done' "$T/typescript"
 }
+
+@test "the progress line is cut to the terminal's width (a wrapped line could not be redrawn in place)" {
+    hold_gate "a-label-long-enough-to-need-cutting-on-a-terminal-of-sixty-columns"
+    bg script -q -f -e -c "stty cols 60; '$COORDCTL' lock '$D' -- echo waiter-ran" "$T/typescript" >/dev/null
+    local waiter=$!
+    wait_for "two draws of the progress line" eval "[ \$(grep -o 'coordctl: waiting for' '$T/typescript' | wc -l) -ge 2 ]"
+    gate_open "a-label-long-enough-to-need-cutting-on-a-terminal-of-sixty-columns"
+    wait_status "$waiter"
+    [ "$status" -eq 0 ]
+    # Each draw starts with "\r\033[K": what follows it up to the next "\r" is one line.
+    local draws
+    draws=$(tr '\r' '\n' <"$T/typescript" | grep 'coordctl: waiting for' | sed 's/^\x1b\[K//')
+    [ -n "$draws" ]
+    echo "$draws" | while IFS= read -r line; do
+        [ "${#line}" -le 59 ] || { echo "too wide (${#line}): $line" >&2; exit 1; }
+        [[ $line == *... ]] || { echo "not marked as cut: $line" >&2; exit 1; }
+    done
+}

@@ -84,3 +84,17 @@ TEST_CASE("the lines of waits without a queue position: dbarrier and barrier wai
           "waiting for barrier /run/gate to be lifted, set by 1234@build-01 5s ago");
     CHECK(format_barrier_status("/run/gate", "") == "waiting for barrier /run/gate to be lifted");
 }
+
+TEST_CASE("fit_to_width: a progress line never reaches the terminal's last column") {
+    using coordctl::fit_to_width;
+    CHECK(fit_to_width("waiting for d", 80) == "waiting for d");
+    CHECK(fit_to_width("0123456789", 11) == "0123456789"); // 10 of 11 columns
+    CHECK(fit_to_width("0123456789", 10) == "012345...");  // 9 of 10
+    CHECK(fit_to_width("0123456789", 0) == "0123456789");  // width unknown
+    CHECK(fit_to_width("0123456789", 3) == "01");
+    CHECK(fit_to_width("0123456789", 1) == "");
+    // A character of several bytes is one column, and is never cut in two.
+    CHECK(fit_to_width("d\xc3\xa9j\xc3\xa0 vu", 8) == "d\xc3\xa9j\xc3\xa0 vu");
+    CHECK(fit_to_width("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 6) ==
+          "\xc3\xa9\xc3\xa9...");
+}
