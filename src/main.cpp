@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
         return e.code();
     } catch (const Error& e) {
         os::eprint("coordctl: {}\n", e.what());
-        os::remove_directories_created(token_file); // nothing left behind
+        os::remove_what_was_created(token_file); // nothing left behind
         return e.code();
     } catch (const std::exception& e) {
         if (std::ferror(stdout)) { // fmt::print's write failed (more than a buffer's worth)

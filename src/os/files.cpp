@@ -21,7 +21,7 @@ FileId file_id(const struct stat& st) { return {st.st_dev, st.st_ino}; }
 
 namespace {
 
-// What make_directories created, parents first (remove_directories_created).
+// What make_directories created, parents first (remove_what_was_created).
 std::vector<std::string>& directories_created() {
     static std::vector<std::string> created;
     return created;
@@ -120,23 +120,36 @@ int directory_flags(FinalLink link) {
 
 } // namespace
 
-void remove_directories_created(const char* empty_file) {
-    auto& created = directories_created();
+namespace {
+// Dotfiles open_dotfile found empty: this process may have created them.
+std::vector<std::string>& empty_dotfiles_opened() {
+    static std::vector<std::string> opened;
+    return opened;
+}
+
+// Only under its lock (the token lock), still empty and still the file of
+// that name: a joiner holding it is left alone, and one that locks it later
+// finds its lock is not on the file of that name (Queue::lock_tokens) and
+// opens it again, so no token is issued twice.
+void remove_if_still_empty(const std::string& file) {
+    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    struct stat opened, named;
+    if (fd && try_lock_exclusive(fd.get()) && ::fstat(fd.get(), &opened) == 0 &&
+        S_ISREG(opened.st_mode) && opened.st_size == 0 && ::lstat(file.c_str(), &named) == 0 &&
+        file_id(opened) == file_id(named))
+        (void)::unlink(file.c_str());
+}
+} // namespace
+
+void remove_what_was_created(const char* empty_file) {
+    for (const auto& file : empty_dotfiles_opened())
+        remove_if_still_empty(file);
+    empty_dotfiles_opened().clear();
     // Newest first; one that is not empty (a .token written, another
-    // process's entry) stays, and so do its parents. The empty file goes
-    // only under its lock (the token lock), still empty and still the file
-    // of that name: a joiner holding it is left alone, and one that locks
-    // it later finds its lock is not on the file of that name
-    // (Queue::lock_tokens) and opens it again, so no token is issued twice.
+    // process's entry) stays, and so do its parents.
+    auto& created = directories_created();
     for (auto it = created.rbegin(); it != created.rend(); ++it) {
-        auto file = *it + "/" + empty_file;
-        UniqueFd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-        struct stat opened, named;
-        if (fd && try_lock_exclusive(fd.get()) && ::fstat(fd.get(), &opened) == 0 &&
-            S_ISREG(opened.st_mode) && opened.st_size == 0 && ::lstat(file.c_str(), &named) == 0 &&
-            file_id(opened) == file_id(named))
-            (void)::unlink(file.c_str());
-        fd.reset(); // and its lock
+        remove_if_still_empty(*it + "/" + empty_file);
         (void)::rmdir(it->c_str());
     }
     created.clear();
@@ -388,11 +401,12 @@ UniqueFd Directory::open_dotfile(const std::string& name) const {
     if (!fd) throw Error("cannot open", path_of(name), errno);
     struct stat st;
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-        throw Error(exit_code_for_errno(EINVAL), "not a regular file", path_of(name));
+        throw Error(exit_code::cant_create, "not a regular file", path_of(name));
     // Another link could be a file anywhere on the filesystem: never write through it.
     if (st.st_nlink != 1)
         throw Error(exit_code::cant_create, "refusing a file with other hard links", path_of(name));
     share_with_writers_of(mode_, fd.get(), st, 0444);
+    if (st.st_size == 0) empty_dotfiles_opened().push_back(path_of(name));
     return fd;
 }
 

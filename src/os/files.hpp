@@ -149,11 +149,11 @@ class Directory {
     bool created_ = false; // by open()
 };
 
-// After an error: removes the directories this process created (DIR and its
-// missing parents, workers' subdirectories) that are still empty, but for
-// an empty regular file named `empty_file` (the token mark no join has
-// written yet), removed first.
-void remove_directories_created(const char* empty_file);
+// After an error: removes the dotfiles open_dotfile found empty (the token
+// mark no join has written yet) if they still are, then the directories this
+// process created (DIR and its missing parents, workers' subdirectories)
+// that are still empty but for an empty regular file named `empty_file`.
+void remove_what_was_created(const char* empty_file);
 
 // Whole-file kernel locks (flock), the liveness signal of the protocol.
 bool try_lock_exclusive(int fd); // true if taken

@@ -350,4 +350,9 @@ pipe_and_xfsz_not_ignored() {
     [ "$status" -eq 74 ]
     [[ $output == "coordctl: cannot create wait file: $D: File too large" ]]
     [ ! -e "$D" ] # created by it: removed, with its .token (written by no join)
+    mkdir "$D"
+    run bash -c "ulimit -f 0; '$COORDCTL' lock '$D' -- echo ran"
+    [ "$status" -eq 74 ]
+    [ -z "$(ls -A "$D")" ] # an existing DIR: left, without the .token it made
+    rmdir "$D"
 }

@@ -235,7 +235,7 @@ damaged_file() { # KIND NAME
     rm "$D"
 }
 
-@test "a token mark that is a symlink, a hard link, a FIFO or a directory: one line, nothing written outside DIR" {
+@test "a token mark that is a symlink, a hard link, a FIFO or a directory: one line, 73, nothing written outside DIR" {
     mkdir -p "$D"
     echo precious >"$T/outside"
     ln -s "$T/outside" "$D/.token"
@@ -251,7 +251,7 @@ damaged_file() { # KIND NAME
     rm "$D/.token"
     mkfifo "$D/.token"
     run timeout -s KILL 20 "$COORDCTL" lock "$D" -- echo ran
-    [ "$status" -eq 74 ]
+    [ "$status" -eq 73 ]
     [ "$output" = "coordctl: not a regular file: $D/.token" ]
     rm "$D/.token"
     mkdir "$D/.token"
