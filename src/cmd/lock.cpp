@@ -4,6 +4,8 @@
 #include "cmd/commands.hpp"
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
+#include "core/progress.hpp"
+#include "core/queue_order.hpp"
 #include "os/files.hpp"
 #include "os/host.hpp"
 #include "os/loop.hpp"
@@ -36,8 +38,14 @@ namespace {
 }
 
 // Inside a hold of the same DIR: run at once under it, unless that would
-// need more than the outer hold gives.
+// need more than the outer hold gives. Modes that may not meet in one queue
+// (--slots against the others, another N) are refused as they are outside.
 void run_nested(const LockOptions& o, const EntryName& outer, const std::vector<std::string>& argv) {
+    EntryName me;
+    me.mode = o.mode;
+    me.slots = o.slots;
+    if (auto conflict = mode_conflict({&outer, 1}, me); !conflict.empty())
+        throw Error(exit_code::usage, format_disagreement(o.dir, "the lock mode: " + conflict));
     if (o.mode == Mode::exclusive && outer.mode != Mode::exclusive)
         throw Error(o.conflict_exit_code,
                     "cannot take an exclusive lock inside a shared hold of the same directory", o.dir);

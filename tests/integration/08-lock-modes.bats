@@ -327,3 +327,19 @@ evict_stubborn_holder() {
     [ "$status" -eq 0 ]
     [ "$output" = inner ]
 }
+
+@test "nested: --slots against another mode or another N is refused as it is outside (64), naming the outer entry" {
+    local pairs=("--slots 2|--slots 3" "--slots 2|--shared" "--shared|--slots 3" "--slots 2|" "|--slots 3")
+    local pair outer inner
+    for pair in "${pairs[@]}"; do
+        outer=${pair%|*} inner=${pair#*|}
+        # shellcheck disable=SC2086 # the options are words
+        run "$COORDCTL" lock $outer "$D" -- "$COORDCTL" lock $inner "$D" -- echo inner
+        [ "$status" -eq 64 ] || { echo "$pair: $status $output" >&2; false; }
+        [[ $output == "coordctl: participants of $D disagree on the lock mode: entry 1-"*" uses "*", this one "* ]]
+        [[ $output != *inner* ]]
+    done
+    run "$COORDCTL" lock --slots 2 "$D" -- "$COORDCTL" lock --slots 2 "$D" -- echo inner
+    [ "$status" -eq 0 ]
+    [ "$output" = inner ]
+}
