@@ -84,6 +84,9 @@ class Worker {
                        state_.path_of(name));
         for (const auto& task : tasks_)
             os::Directory::open(o.dir + "/tasks/" + task, true).share_like(root_, true);
+        // The pool and the tasks it was given (status lists them) stay
+        // after a later error.
+        os::keep_what_was_created();
         // Workers started together begin at different tasks.
         std::rotate(tasks_.begin(), tasks_.begin() + ::getpid() % tasks_.size(), tasks_.end());
     }
@@ -165,7 +168,7 @@ class Worker {
         } catch (const Error& e) { // batch: no descriptor left to join with (nothing joined)
             if (o_.restart || !out_of_resources(e.os_error())) throw;
             runners_.erase(task);
-            os::eprint("coordctl: {}\n", e.what());
+            os::eprint("coordctl: warning: {}\n", e.what()); // not fatal: tried again
             ran_out(task, history);
         }
     }
@@ -295,7 +298,9 @@ void add_workers_command(Options& cli, std::function<int()>& run) {
     cli.command(o->command, "Command and arguments (after --); {} is the task name");
     if (auto* opt = cli.option("--tasks", o->task_count, "Tasks named 1..N"))
         opt->check(CLI::Range(1u, 1000000u))->type_name("N");
-    cli.option("--task", o->task_names, "A task name (repeatable)", "NAME");
+    // One name per --task (a second word is DIR or the next argument).
+    if (auto* task = cli.option("--task", o->task_names, "A task name (repeatable)", "NAME"))
+        task->allow_extra_args(false);
     cli.option("--task-file", o->task_file, "Task names, one per line", "FILE");
     cli.required("--capacity", o->capacity, "Tasks this worker runs at once")
         ->check(CLI::Range(1u, 10000u))

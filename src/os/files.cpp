@@ -141,6 +141,11 @@ void remove_if_still_empty(const std::string& file) {
 }
 } // namespace
 
+void keep_what_was_created() {
+    empty_dotfiles_opened().clear();
+    directories_created().clear();
+}
+
 void remove_what_was_created(const char* empty_file) {
     for (const auto& file : empty_dotfiles_opened())
         remove_if_still_empty(file);

@@ -154,6 +154,9 @@ class Directory {
 // process created (DIR and its missing parents, workers' subdirectories)
 // that are still empty but for an empty regular file named `empty_file`.
 void remove_what_was_created(const char* empty_file);
+// What was created so far stays after an error (it is state now: the
+// directories of the tasks a pool was given).
+void keep_what_was_created();
 
 // Whole-file kernel locks (flock), the liveness signal of the protocol.
 bool try_lock_exclusive(int fd); // true if taken

@@ -136,6 +136,13 @@ worker_stops_on() {
     [[ $output == *"invalid task name 'a/b': a task name cannot contain '/'"* ]]
     run "$COORDCTL" workers "$D" --task .x --capacity 1 -- true
     [ "$status" -eq 64 ]
+    # One name per --task: a second word is not a task, and DIR may follow it.
+    run "$COORDCTL" workers "$D" --task a b --capacity 1 -- true
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: unexpected argument 'b': the command goes after --" ]
+    run "$COORDCTL" workers --task a "$D" --capacity 1 -- sh -c "echo {} >> '$T/ran-a'"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$T/ran-a")" = a ]
     printf 'one\n\n# comment\ntwo\n' >"$T/list"
     run "$COORDCTL" workers "$D" --task-file "$T/list" --capacity 1 -- sh -c "echo {} >> '$T/ran'"
     [ "$status" -eq 0 ]
@@ -244,6 +251,24 @@ worker_stops_on() {
     process_gone "$(cat "$T/pid-b")" # b's command did not outlive b's hold
     [ -z "$(ls "$D/tasks/b")" ]
     [ ! -e "$D/state/b.json" ] # b is still pending
+}
+
+@test "after an error that ends the worker, the tasks it never started are still listed by status (pending)" {
+    open_to_others
+    mkdir -m 777 -p "$D"
+    gate_make g
+    chmod 666 "$T/gate-g"
+    bg as_nobody "$COORDCTL" workers "$D/pool" --tasks 4 --capacity 1 -- sh -c "$(gate_cmd g)"
+    local worker=$!
+    wait_for "a task to start" eval "ls '$D'/pool/tasks/*/1-* >/dev/null 2>&1"
+    chmod 555 "$D/pool/state" # its result cannot be written
+    gate_open g
+    wait_status "$worker"
+    [ "$status" -eq 77 ]
+    run "$COORDCTL" status --json "$D/pool"
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | jq -r '[.tasks[] | select(.state == "pending") | .task] | sort | join(" ")')" = "1 2 3 4" ]
+    rm -rf "$D/pool"
 }
 
 @test "batch: a task whose queue's join lock is busy is not skipped when another task fills the capacity" {
