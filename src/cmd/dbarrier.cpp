@@ -98,7 +98,8 @@ class DbarrierSession {
         case EnterStep::wait:
             return wait_to_enter();
         case EnterStep::round_running:
-            return refuse(fmt::format("a round of {} is already running", o_.count));
+            return refuse(
+                fmt::format("a round of {} is already running", result.round->members.size()));
         case EnterStep::round_full:
             return refuse(fmt::format("the round is already full ({} participants)", o_.count));
         case EnterStep::conflict:

@@ -72,19 +72,21 @@ void Rounds::clear_marker() {
     if (st) queue_.dir().unlink_if(round_file, os::file_id(*st));
 }
 
-bool Rounds::round_running() {
+std::optional<Round> Rounds::running_round() {
     auto round = read_round();
     bool member_alive = round && some_member_alive(*round, queue_.entries());
     auto state = judge_marker(round, member_alive);
     if (state == MarkerState::over) clear_marker(); // everyone left or died
-    return state == MarkerState::running;
+    if (state != MarkerState::running) return std::nullopt;
+    return round;
 }
 
 std::optional<EnterResult> Rounds::enter(const JoinRequest& request) {
     queue_.prepare(request);
     auto locked = queue_.try_lock_joins();
     if (!locked) return std::nullopt;
-    if (round_running()) return EnterResult{EnterStep::round_running, nullptr, std::nullopt, {}};
+    if (auto running = running_round())
+        return EnterResult{EnterStep::round_running, nullptr, std::move(running), {}};
     auto me = queue_.join(request, *locked);
     auto entries = queue_.entries();
     for (const auto& entry : entries) { // a live entry of a lock's queue (--slots)

@@ -20,7 +20,7 @@ inline constexpr const char* round_file = ".round";
 struct EnterResult {
     EnterStep step = EnterStep::wait; // wait, entered, round_running, round_full, conflict or lost
     std::unique_ptr<Ticket> ticket;   // my entry, unless refused
-    std::optional<Round> round;       // entered: the round
+    std::optional<Round> round;       // entered: the round; round_running: the one running
     std::string conflict; // conflict: on what ("the count: entry ... uses --count 3, ...")
 };
 
@@ -54,7 +54,7 @@ class Rounds {
 
   private:
     std::optional<Round> read_round();
-    bool round_running();
+    std::optional<Round> running_round();
     bool some_member_alive(const Round& round, const std::vector<EntryName>& entries);
     std::vector<EntryName> live_entries(std::vector<EntryName> entries);
     bool alive(const EntryName& entry);

@@ -86,6 +86,10 @@ has_entry_labelled() { grep -qs "\"label\":\"$1\"" "$D"/1-*; }
     run "$COORDCTL" dbarrier "$D" --count 3 --id d -- sh -c "echo start-d >> '$T/log'"
     [ "$status" -eq 1 ]
     [ "$output" = "coordctl: a round of 3 is already running: $D" ]
+    # The round's own size, whatever the newcomer's --count.
+    run "$COORDCTL" dbarrier "$D" --count 5 --id e -- sh -c "echo start-e >> '$T/log'"
+    [ "$status" -eq 1 ]
+    [ "$output" = "coordctl: a round of 3 is already running: $D" ]
     has_wait_files 3
     [ "$(started)" -eq 3 ]
     gate_open a
