@@ -50,7 +50,8 @@ std::string describe_setter(const std::optional<BarrierRecord>& record, std::int
 
 bool barrier_lifted(const BarrierSight& found, const BarrierSight& now) {
     if (!now.present) return true;
-    bool same_file = now.regular == found.regular && now.dev == found.dev && now.ino == found.ino;
+    bool same_file = now.regular == found.regular && now.dev == found.dev && now.ino == found.ino &&
+                     now.born_ns == found.born_ns;
     if (!same_file) return true;
     return parse_barrier_record(found.content) && now.content != found.content;
 }

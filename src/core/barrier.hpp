@@ -46,6 +46,7 @@ struct BarrierSight {
     bool regular = false; // ... and it is a regular file (a barrier)
     std::uint64_t dev = 0;
     std::uint64_t ino = 0;
+    std::int64_t born_ns = 0; // birth time (statx), 0 where the filesystem has none
     std::string content;
 
     bool operator==(const BarrierSight&) const = default;
@@ -57,7 +58,8 @@ struct BarrierSight {
 // may be reused at once, so a barrier set by coordctl (whose record names
 // the setter and the time) is also told apart by its content; one made by
 // other means (`touch`, `echo >`) by its file alone, since it may still be
-// being written.
+// being written: its birth time, where the filesystem keeps one, tells a
+// new file on a reused inode.
 bool barrier_lifted(const BarrierSight& found, const BarrierSight& now);
 
 } // namespace coordctl

@@ -309,6 +309,14 @@ std::optional<struct stat> Directory::stat_entry(const std::string& name) const 
     return st;
 }
 
+std::int64_t Directory::birth_time_ns(const std::string& name) const {
+    struct statx stx {};
+    if (::statx(fd_, name.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BTIME, &stx) != 0 ||
+        !(stx.stx_mask & STATX_BTIME))
+        return 0;
+    return static_cast<std::int64_t>(stx.stx_btime.tv_sec) * 1'000'000'000 + stx.stx_btime.tv_nsec;
+}
+
 std::optional<struct stat> Directory::look_at(const std::string& name) const {
     auto st = stat_entry(name);
     if (!st && (errno == EACCES || errno == EPERM))

@@ -100,6 +100,8 @@ class Directory {
     OpenResult open_entry(const std::string& name) const;
     // fstatat without following; nullopt (errno kept) when absent.
     std::optional<struct stat> stat_entry(const std::string& name) const;
+    // The entry's birth time in ns (statx), or 0 if the filesystem keeps none.
+    std::int64_t birth_time_ns(const std::string& name) const;
     // stat_entry, but a DIR readable and not searchable (EACCES, EPERM) is an
     // Error, not an entry gone: a queue we may not look into is not empty.
     std::optional<struct stat> look_at(const std::string& name) const;

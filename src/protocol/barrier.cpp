@@ -36,6 +36,7 @@ BarrierSight look_at_barrier(const os::Directory& dir, const std::string& name) 
     sight.regular = S_ISREG(st->st_mode);
     sight.dev = st->st_dev;
     sight.ino = st->st_ino;
+    sight.born_ns = dir.birth_time_ns(name);
     if (!sight.regular) return sight;
     auto opened = dir.open_entry(name);
     if (opened.err == ENOENT) return BarrierSight{};

@@ -175,6 +175,20 @@ bg_wait() {
     wait_for "the waiter to be released" file_has_line "$T/log" released-1
 }
 
+@test "--poll: a file made by touch, removed and made again between two looks (the inode reused) releases the waiter" {
+    mkdir -p "$D"
+    touch "$D/gate"
+    "$COORDCTL" barrier wait --poll --poll-interval 500ms "$D/gate" &
+    local waiter=$!
+    wait_for "the waiter's first look" in_event_loop "$waiter"
+    rm "$D/gate"
+    touch "$D/gate"
+    wait_for "the waiter to be released" process_gone "$waiter" || { kill "$waiter"; false; }
+    wait_status "$waiter"
+    [ "$status" -eq 0 ]
+    rm "$D/gate"
+}
+
 @test "PATH that is a directory or a symbolic link: exit 73, nothing touched" {
     mkdir -p "$D/dir"
     echo data >"$T/target"

@@ -91,6 +91,16 @@ TEST_CASE("barrier_lifted: gone, or another file, is lifted") {
     CHECK(barrier_lifted(found, dir));
 }
 
+TEST_CASE("barrier_lifted: a file made by other means, made again on a reused inode, is told apart "
+          "by its birth time") {
+    auto found = file(100, "");
+    found.born_ns = 1000;
+    auto again = found;
+    again.born_ns = 2000;
+    CHECK(barrier_lifted(found, again));
+    CHECK_FALSE(barrier_lifted(found, found)); // touched, written to: the same file
+}
+
 TEST_CASE("barrier_lifted: unset and set again on a reused inode is told apart by the record") {
     auto first = sample();
     auto second = sample();
