@@ -82,6 +82,18 @@ SH
 }
 
 # A signal that stops a worker: forwarded, waited for, tasks released.
+# hold_join_locks TASK...: flock(1) holds each task queue's join lock (its
+# .token) until `gate_open TASK`.
+hold_join_locks() {
+    local task
+    for task in "$@"; do
+        mkdir -p "$D/tasks/$task"
+        gate_make "$task"
+        bg flock -x "$D/tasks/$task/.token" sh -c "$(gate_cmd "$task")"
+        wait_for "$task's join lock to be held" refute flock -n "$D/tasks/$task/.token" true
+    done
+}
+
 worker_stops_on() {
     local sig=$1 code=$2
     bg "$COORDCTL" workers "$D" --tasks 3 --capacity 1 -- sh -c "trap 'echo got {} >> \"$T/log\"; exit 0' $sig; echo start {} >> '$T/log'; while :; do sleep 0.05; done"
@@ -272,13 +284,7 @@ worker_stops_on() {
 }
 
 @test "batch: a task whose queue's join lock is busy is not skipped when another task fills the capacity" {
-    mkdir -p "$D/tasks/a" "$D/tasks/b"
-    gate_make a
-    gate_make b
-    bg flock -x "$D/tasks/a/.token" sh -c "$(gate_cmd a)"
-    bg flock -x "$D/tasks/b/.token" sh -c "$(gate_cmd b)"
-    wait_for "a's join lock to be held" refute flock -n "$D/tasks/a/.token" true
-    wait_for "b's join lock to be held" refute flock -n "$D/tasks/b/.token" true
+    hold_join_locks a b
     bg "$COORDCTL" workers "$D" --task a --task b --capacity 1 -- sh -c "echo {} >> '$T/ran'"
     local worker=$!
     wait_for "the worker to have tried both tasks" in_event_loop "$worker"
@@ -292,14 +298,8 @@ worker_stops_on() {
 }
 
 @test "out of processes (fork fails, injected) while a task's join lock is busy: that task waits for the lowered capacity" {
-    mkdir -p "$D/tasks/b" "$D/tasks/c"
     gate_make a
-    gate_make b
-    gate_make c
-    bg flock -x "$D/tasks/b/.token" sh -c "$(gate_cmd b)"
-    bg flock -x "$D/tasks/c/.token" sh -c "$(gate_cmd c)"
-    wait_for "b's join lock to be held" refute flock -n "$D/tasks/b/.token" true
-    wait_for "c's join lock to be held" refute flock -n "$D/tasks/c/.token" true
+    hold_join_locks b c
     # The commands fork nothing: the worker's 2nd fork, c's command, fails.
     bg env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
         strace -f -qq -o /dev/null -e trace=clone -e inject=clone:error=EAGAIN:when=2 \
