@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace coordctl {
 
@@ -63,14 +64,20 @@ int run_wait(const BarrierOptions& o, const BarrierPath& where) {
             line.stop();
             loop.stop();
         });
-        // A waiter owns nothing: a signal ends it (it dies of it below),
-        // once its progress line is erased.
-        auto signals = watch_signals(loop, [&](int sig) {
-            if (sig == SIGWINCH) return;
-            fatal_signal = sig;
-            line.stop();
-            loop.stop();
-        });
+        // A waiter owns nothing: a signal ends it (it dies of it below), once
+        // its progress line is erased. Without a line, and for the signals
+        // it was started ignoring (nohup), the default action stays.
+        std::vector<std::unique_ptr<os::SignalWatch>> signals;
+        if (line.shown())
+            signals = watch_signals(
+                loop,
+                [&](int sig) {
+                    if (sig == SIGWINCH) return;
+                    fatal_signal = sig;
+                    line.stop();
+                    loop.stop();
+                },
+                true);
         auto setter = parse_barrier_record(found.content);
         line.start([&] {
             return format_barrier_status(o.path, describe_setter(setter, os::now_unix_ms()));

@@ -50,8 +50,10 @@ std::string describe_setter(const std::optional<BarrierRecord>& record, std::int
 
 bool barrier_lifted(const BarrierSight& found, const BarrierSight& now) {
     if (!now.present) return true;
-    bool same_file = now.regular == found.regular && now.dev == found.dev && now.ino == found.ino &&
-                     now.born_ns == found.born_ns;
+    // A birth time only where both looks had one (a filesystem may not say).
+    bool same_birth = now.born_ns == 0 || found.born_ns == 0 || now.born_ns == found.born_ns;
+    bool same_file =
+        now.regular == found.regular && now.dev == found.dev && now.ino == found.ino && same_birth;
     if (!same_file) return true;
     return parse_barrier_record(found.content) && now.content != found.content;
 }

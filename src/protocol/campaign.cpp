@@ -21,9 +21,15 @@ constexpr int handled_signals[] = {SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
                                    SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM};
 } // namespace
 
-std::vector<std::unique_ptr<os::SignalWatch>> watch_signals(os::Loop& loop, std::function<void(int)> fn) {
+std::vector<std::unique_ptr<os::SignalWatch>>
+watch_signals(os::Loop& loop, std::function<void(int)> fn, bool unless_ignored) {
     std::vector<std::unique_ptr<os::SignalWatch>> watches;
-    for (int sig : handled_signals) watches.push_back(std::make_unique<os::SignalWatch>(loop, sig, fn));
+    for (int sig : handled_signals) {
+        struct sigaction old {};
+        if (unless_ignored && ::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        watches.push_back(std::make_unique<os::SignalWatch>(loop, sig, fn));
+    }
     return watches;
 }
 

@@ -79,6 +79,8 @@ class Campaign {
 };
 
 // The signals a campaign handles (SPEC §3).
-std::vector<std::unique_ptr<os::SignalWatch>> watch_signals(os::Loop& loop, std::function<void(int)> fn);
+// unless_ignored: not the signals this process was started ignoring (nohup).
+std::vector<std::unique_ptr<os::SignalWatch>>
+watch_signals(os::Loop& loop, std::function<void(int)> fn, bool unless_ignored = false);
 
 } // namespace coordctl

@@ -1,5 +1,6 @@
 #include "protocol/progress.hpp"
 
+#include "core/error.hpp"
 #include "os/files.hpp"
 #include "os/terminal.hpp"
 #include "protocol/leader.hpp"
@@ -90,7 +91,10 @@ void ProgressLine::start(std::function<std::string()> text) {
 }
 
 void ProgressLine::draw() {
-    os::draw_status_line(one_line("coordctl: " + text_()));
+    try {
+        os::draw_status_line(one_line("coordctl: " + text_()));
+    } catch (const Error&) { // what it shows could not be read (DIR): not worth ending the wait
+    }
 }
 
 void ProgressLine::stop() {

@@ -52,6 +52,7 @@ class ProgressLine {
     ProgressLine(os::Loop& loop, bool quiet);
     void start(std::function<std::string()> text); // draws now, then every second
     void stop();                                   // erases it
+    bool shown() const { return shown_; }
     ~ProgressLine() { stop(); }
 
   private:

@@ -162,6 +162,23 @@ bg_wait() {
     "$COORDCTL" barrier unset "$D/gate"
 }
 
+@test "a waiter started with SIGHUP ignored (nohup) waits on through a hangup, with or without a terminal" {
+    "$COORDCTL" barrier set "$D/gate"
+    bg sh -c "trap '' HUP; '$COORDCTL' barrier wait '$D/gate'; echo status=\$? >> '$T/log'"
+    local shell=$!
+    bg script -q -f -e -c "trap '' HUP; '$COORDCTL' barrier wait '$D/gate'; echo status=\$? >> '$T/log-tty'" "$T/typescript" >/dev/null
+    wait_for "the terminal waiter's progress line" grep -q "waiting for barrier" "$T/typescript"
+    local waiter tty_waiter
+    wait_for "the waiter to start" eval "waiter=\$(pgrep -P $shell coordctl)"
+    tty_waiter=$(pgrep -f "^$COORDCTL barrier wait $D/gate" | grep -vx "$waiter")
+    kill -HUP "$waiter" "$tty_waiter"
+    "$COORDCTL" barrier unset "$D/gate"
+    wait_for "the waiter to end" file_exists "$T/log"
+    wait_for "the terminal waiter to end" file_exists "$T/log-tty"
+    [ "$(cat "$T/log")" = status=0 ]
+    [ "$(cat "$T/log-tty")" = status=0 ]
+}
+
 @test "a barrier set by other means (touch) works too" {
     mkdir -p "$D"
     touch "$D/gate"

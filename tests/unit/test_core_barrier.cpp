@@ -99,6 +99,10 @@ TEST_CASE("barrier_lifted: a file made by other means, made again on a reused in
     again.born_ns = 2000;
     CHECK(barrier_lifted(found, again));
     CHECK_FALSE(barrier_lifted(found, found)); // touched, written to: the same file
+    auto unknown = found;
+    unknown.born_ns = 0; // a look where the filesystem did not say
+    CHECK_FALSE(barrier_lifted(found, unknown));
+    CHECK_FALSE(barrier_lifted(unknown, found));
 }
 
 TEST_CASE("barrier_lifted: unset and set again on a reused inode is told apart by the record") {
