@@ -93,9 +93,11 @@ load helpers
     bg script -q -f -e -c "'$COORDCTL' barrier wait '$D/gate' & p=\$!; echo \$p > '$T/pid'; wait \$p; echo status=\$?" "$T/typescript" >/dev/null
     local script=$!
     wait_for "the progress line" grep -q "waiting for barrier $D/gate" "$T/typescript"
-    kill -INT "$(cat "$T/pid")"
+    # SIGTERM: a background job of a shell without job control starts with
+    # SIGINT ignored, and a waiter keeps ignoring what it was started ignoring.
+    kill -TERM "$(cat "$T/pid")"
     wait_status "$script"
-    grep -q $'to be lifted, set by [^\r]*\r\033\[Kstatus=130' "$T/typescript"
+    grep -q $'to be lifted, set by [^\r]*\r\033\[Kstatus=143' "$T/typescript"
     "$COORDCTL" barrier unset "$D/gate"
 }
 
