@@ -97,7 +97,10 @@ load helpers
     # SIGINT ignored, and a waiter keeps ignoring what it was started ignoring.
     kill -TERM "$(cat "$T/pid")"
     wait_status "$script"
-    grep -q $'to be lifted, set by [^\r]*\r\033\[Kstatus=143' "$T/typescript"
+    grep -q 'status=143' "$T/typescript"
+    # The line erased, then only what the shell says: dash reports the
+    # killed job ("Terminated"), bash does not.
+    grep -Eq $'to be lifted, set by [^\r]*\r\033\\[K(Terminated|status=143)\r$' "$T/typescript"
     "$COORDCTL" barrier unset "$D/gate"
 }
 
