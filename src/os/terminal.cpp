@@ -25,6 +25,14 @@ bool status_line_drawn = false;
 void write_as_is(std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stderr);
 }
+// Not as a background job (a shell with job control put us there, ^Z and
+// bg): a line drawn or erased would spoil what the foreground shows, and
+// under `stty tostop` the write would stop us (SIGTTOU). A terminal that is
+// not our controlling one (-1) has no foreground to respect.
+bool may_draw() {
+    pid_t foreground = ::tcgetpgrp(STDERR_FILENO);
+    return foreground == -1 || foreground == ::getpgrp();
+}
 } // namespace
 
 void write_stderr(std::string_view text) {
@@ -33,6 +41,7 @@ void write_stderr(std::string_view text) {
 }
 
 void draw_status_line(std::string_view text) {
+    if (!may_draw()) return;
     // A line longer than the terminal is wide would wrap, and "\r\033[K"
     // erases only its last row: each redraw would leave the others behind.
     struct winsize size {};
@@ -42,7 +51,7 @@ void draw_status_line(std::string_view text) {
 }
 
 void erase_status_line() {
-    if (status_line_drawn) write_as_is("\r\033[K");
+    if (status_line_drawn && may_draw()) write_as_is("\r\033[K");
     status_line_drawn = false;
 }
 

@@ -15,6 +15,19 @@ load helpers
     grep -q $'\r\033\[Kwaiter-ran' "$T/typescript"
 }
 
+@test "a background job of a shell with job control draws no line (under stty tostop a write would stop it)" {
+    hold_gate h
+    bg script -q -f -e -c "stty tostop; set -m; '$COORDCTL' lock '$D' -- touch '$T/ran' & echo \$! > '$T/pid'; wait \$!; echo status=\$?" "$T/typescript" >/dev/null
+    local script=$!
+    wait_for "the waiter to queue" has_wait_files 2
+    wait_for "the waiter to wait in its event loop" in_event_loop "$(cat "$T/pid")"
+    gate_open h
+    wait_status "$script"
+    grep -q "status=0" "$T/typescript"
+    [ -e "$T/ran" ]
+    refute grep -q "waiting for" "$T/typescript"
+}
+
 @test "on a terminal, a warning printed while the progress line is drawn erases it and starts its own line" {
     # Two damaged entries ahead: the first is reported at the join, the
     # second only once the line is drawn.
