@@ -97,4 +97,23 @@ TEST_CASE("fit_to_width: a progress line never reaches the terminal's last colum
     CHECK(fit_to_width("d\xc3\xa9j\xc3\xa0 vu", 8) == "d\xc3\xa9j\xc3\xa0 vu");
     CHECK(fit_to_width("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 6) ==
           "\xc3\xa9\xc3\xa9...");
+    // Wide characters take two columns, and are never half shown.
+    const char* kanji = "\xe6\xbc\xa2"; // U+6F22, 2 columns
+    std::string six = std::string(kanji) + kanji + kanji;
+    CHECK(fit_to_width(six, 7) == six);
+    CHECK(fit_to_width(six + "x", 8) == six + "x");
+    CHECK(fit_to_width(six + "x", 7) == std::string(kanji) + "...");
+    CHECK(fit_to_width(six, 5) == "...");
+    CHECK(fit_to_width("\xf0\x9f\x94\x92 lock", 8) == "\xf0\x9f\x94\x92 lock"); // U+1F512
+    CHECK(fit_to_width("\xf0\x9f\x94\x92 lock", 7) == "\xf0\x9f\x94\x92 ...");
+    // A combining mark adds nothing; a stray byte is one column.
+    CHECK(fit_to_width("e\xcc\x81"
+                       "e\xcc\x81"
+                       "e\xcc\x81",
+                       4) == "e\xcc\x81"
+                             "e\xcc\x81"
+                             "e\xcc\x81");
+    CHECK(fit_to_width("\xff\xfe\xfd\xfc", 5) == "\xff\xfe\xfd\xfc");
+    CHECK(fit_to_width("\xff\xfe\xfd\xfc", 4) == "...");
+    CHECK(fit_to_width("\xff\xfe\xfd\xfc\xfb", 5) == "\xff...");
 }
