@@ -166,9 +166,11 @@ void Hold::stopping_tick() {
     // SIGTERM once to the tree as the stop finds it; later only to orphans
     // re-parented to us (a fork that raced the first look, a daemon's child):
     // what a process starts meanwhile for its own cleanup, and waits for, is
-    // left alone until --kill-after.
+    // left alone until --kill-after. (A process group, signalled whole,
+    // has no orphans of its own to look for.)
     bool first = terminated_.empty();
-    auto ours = first ? std::vector<pid_t>{} : os::children();
+    bool look = !first && !options_.child.own_group;
+    auto ours = look ? os::children() : std::vector<pid_t>{};
     for (pid_t pid : pids) {
         bool orphan = std::find(ours.begin(), ours.end(), pid) != ours.end();
         if ((first || orphan) && terminated_.insert(pid).second) ::kill(pid, SIGTERM);
