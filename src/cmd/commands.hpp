@@ -60,12 +60,14 @@ class Options {
             });
         return opt;
     }
-    // An --id: a label kept in the wait file, so of bounded size.
+    // An --id: a label kept in the wait file, so of bounded size; never
+    // empty (`--id "$NAME"` with NAME unset would silently mean the default).
     CLI::Option* label(const std::string& names, std::string& value, const std::string& description,
                        const char* type) {
         auto* opt = option(names, value, description, type);
         if (opt != nullptr)
             opt->check([](const std::string& text) {
+                if (text.empty()) return std::string("must not be empty");
                 return text.size() > Record::max_label_size
                            ? fmt::format("longer than {} bytes", Record::max_label_size)
                            : std::string();

@@ -124,6 +124,16 @@ load helpers
     done
 }
 
+@test "an empty --id is a usage error (a script's unset variable would otherwise mean the default)" {
+    local -a cmd
+    for cmd in "lock '$D' --id '' -- true" "elect '$D' --id '' -- true" "dbarrier '$D' --count 1 --id '' -- true"; do
+        eval "run \"\$COORDCTL\" $cmd"
+        [ "$status" -eq 64 ] || { echo "$cmd: status $status" >&2; false; }
+        [ "${lines[0]}" = "coordctl: --id: must not be empty" ] || { echo "$cmd: ${lines[0]}" >&2; false; }
+    done
+    [ ! -e "$D" ]
+}
+
 @test "DIR that is a file: one line with the path and reason, exit 73" {
     echo data >"$T/file"
     run "$COORDCTL" lock "$T/file" -- true
