@@ -40,6 +40,12 @@ bg_wait() {
     [[ $(cat "$D/a/b/gate") == '{"created_ms":'*',"host":"'"$(hostname)"'","pid":'"$(cat "$T/setter")"',"version":1}' ]]
     "$COORDCTL" barrier unset "$D/a/b/gate"
     rmdir "$D/a/b" "$D/a"
+    # Readable by all whatever the umask; the directories follow it.
+    (umask 077 && "$COORDCTL" barrier set "$D/c/gate")
+    [ "$(stat -c %a "$D/c/gate")" = 644 ]
+    [ "$(stat -c %a "$D/c")" = 700 ]
+    "$COORDCTL" barrier unset "$D/c/gate"
+    rmdir "$D/c"
 }
 
 @test "wait returns at once on a barrier never set, even without its directory" {
