@@ -51,6 +51,16 @@ class Options {
             });
         return opt;
     }
+    // -c STRING: an empty one is refused (flock(1) would run `sh -c ''`;
+    // here it is most likely an unset variable).
+    CLI::Option* shell_command(std::string& value) {
+        auto* opt = option("-c,--command", value, "Run STRING with $SHELL -c", "STRING");
+        if (opt != nullptr)
+            opt->check([](const std::string& text) {
+                return text.empty() ? std::string("must not be empty") : std::string();
+            });
+        return opt;
+    }
     // A process id: decimal (see decimal_if_integer), and not 0.
     CLI::Option* process_id(const std::string& names, pid_t& value, const std::string& description) {
         auto* opt = option(names, value, description, "PID");

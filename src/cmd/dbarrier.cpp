@@ -266,7 +266,7 @@ void add_dbarrier_command(Options& cli, std::function<int()>& run) {
     auto poll_interval = std::make_shared<std::string>();
     cli.required("DIR", o->dir, "Barrier directory (created if missing)");
     cli.command(o->command, "Command and arguments (after --)");
-    cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING");
+    cli.shell_command(o->shell_command);
     cli.required("--count", o->count, "Number of participants in a round")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
         ->type_name("N");

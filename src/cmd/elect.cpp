@@ -245,7 +245,7 @@ void add_elect_command(Options& cli, std::function<int()>& run) {
     auto o = std::make_shared<ElectOptions>();
     cli.required("DIR", o->dir, "Election directory (created if missing)");
     cli.command(o->command, "Command and arguments (after --)");
-    cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING");
+    cli.shell_command(o->shell_command);
     cli.label("--id", o->id, "This candidate's name (default pid@host)", "NAME");
     cli.duration("--ttl", o->ttl,
                  "Leadership lease across hosts; re-checked every TTL/3 (default 30s)");

@@ -149,7 +149,7 @@ void add_lock_command(Options& cli, std::function<int()>& run) {
     auto raw = std::make_shared<RawLockOptions>();
     cli.required("DIR", o->dir, "Queue directory (created if missing)");
     cli.command(o->command, "Command and arguments (after --)");
-    cli.option("-c,--command", o->shell_command, "Run STRING with $SHELL -c", "STRING");
+    cli.shell_command(o->shell_command);
     auto* shared = cli.flag("-s,--shared", raw->shared, "Read lock: share with other --shared holders");
     auto* slots = cli.option("--slots", raw->slots, "Semaphore: at most N holders at once");
     if (slots) slots->check(CLI::Range(1u, max_slots))->type_name("N");

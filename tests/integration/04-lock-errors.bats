@@ -124,12 +124,13 @@ load helpers
     done
 }
 
-@test "an empty --id is a usage error (a script's unset variable would otherwise mean the default)" {
+@test "an empty --id or -c is a usage error (a script's unset variable would otherwise mean the default, or no command)" {
     local -a cmd
-    for cmd in "lock '$D' --id '' -- true" "elect '$D' --id '' -- true" "dbarrier '$D' --count 1 --id '' -- true"; do
+    for cmd in "lock '$D' --id '' -- true" "elect '$D' --id '' -- true" "dbarrier '$D' --count 1 --id '' -- true" \
+        "lock '$D' -c ''" "elect '$D' -c ''" "dbarrier '$D' --count 1 -c ''"; do
         eval "run \"\$COORDCTL\" $cmd"
         [ "$status" -eq 64 ] || { echo "$cmd: status $status" >&2; false; }
-        [ "${lines[0]}" = "coordctl: --id: must not be empty" ] || { echo "$cmd: ${lines[0]}" >&2; false; }
+        [[ ${lines[0]} =~ ^"coordctl: --"(id|command)": must not be empty"$ ]] || { echo "$cmd: ${lines[0]}" >&2; false; }
     done
     [ ! -e "$D" ]
 }
