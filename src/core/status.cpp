@@ -27,9 +27,12 @@ StatusRow row_of(const StatusFacts& f, std::size_t position) {
     row.priority = f.entry.priority == Priority::cut ? "cut" : "normal";
     row.mode = std::string(mode_name(f.entry.mode));
     row.slots = f.entry.slots;
-    // A dead owner's locks and waiting mark are gone with it: neither held nor waiting.
+    // A dead owner's locks and waiting mark are gone with it: neither held nor
+    // waiting. A live entry without its waiting mark holds, if it is a wait
+    // file at all: one whose record cannot be read (garbage under a wait
+    // file's name) may be anything, and is not shown as a second holder.
     bool stale = f.verdict.liveness == Liveness::stale;
-    row.state = stale ? "stale" : f.waiting ? "waiting" : "held";
+    row.state = stale ? "stale" : f.waiting ? "waiting" : !f.record ? "unreadable" : "held";
     row.heartbeat_age_ms = f.heartbeat_age.count();
     row.alive = f.verdict.liveness != Liveness::stale;
     row.liveness = liveness_text(f.verdict);

@@ -30,7 +30,7 @@ struct StatusRow {
     std::string priority; // "normal" / "cut"
     std::string mode;     // "exclusive" / "shared" / "slots"
     std::uint32_t slots = 0;
-    std::string state;    // "held" / "waiting" / "stale"
+    std::string state; // "held" / "waiting" / "stale" / "unreadable"
     std::int64_t pid = 0;
     std::string host;
     std::int64_t since_ms = 0; // held since, or waiting since

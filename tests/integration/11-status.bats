@@ -83,6 +83,20 @@ load helpers
     rm "$file"
 }
 
+@test "garbage under a wait file's name behind a holder is shown unreadable, not as a second holder" {
+    hold_gate h
+    echo garbage >"$D/1-00000000000000000100-x"
+    run "$COORDCTL" status "$D"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "coordctl: warning: unreadable wait file, judged by its lock and age: $D/1-00000000000000000100-x" ]
+    [[ ${lines[2]} == "1    1      exclusive  held        "*" h "* ]]
+    [[ ${lines[3]} == "2    100    exclusive  unreadable  ?  "*"alive (lease"* ]]
+    "$COORDCTL" status --json "$D" 2>/dev/null >"$T/json"
+    [ "$(jq -r '.entries | map(.state) | join(",")' "$T/json")" = held,unreadable ]
+    rm "$D/1-00000000000000000100-x"
+    gate_open h
+}
+
 @test "status says why an entry is stale" {
     hold_gate h
     bg "$COORDCTL" lock -q "$D" -- true

@@ -20,6 +20,7 @@ StatusFacts entry(Priority priority, std::uint64_t token, bool waiting,
     f.entry.token = token;
     f.waiting = waiting;
     f.verdict.liveness = liveness;
+    f.record = coordctl::Record{};
     return f;
 }
 
@@ -58,4 +59,15 @@ TEST_CASE("status_rows: shared holders together first; a stale entry keeps its q
     CHECK(order(rows) == "1:1h 2:3h 3:9w 4:2s 5:4w ");
     CHECK(rows[0].mode == "shared");
     CHECK(rows[1].mode == "shared");
+}
+
+TEST_CASE("status_rows: a live entry whose record cannot be read is unreadable, not a holder") {
+    auto garbage = entry(Priority::normal, 7, false);
+    garbage.record.reset();
+    auto marked = entry(Priority::normal, 8, true);
+    marked.record.reset();
+    auto dead = entry(Priority::normal, 9, false, Liveness::stale);
+    dead.record.reset();
+    auto rows = status_rows({garbage, entry(Priority::normal, 1, false), marked, dead});
+    CHECK(order(rows) == "1:1h 2:7u 3:8w 4:9s ");
 }
