@@ -138,10 +138,7 @@ int observe(const ElectOptions& o) {
     os::FileWatch parent_watch(loop);
     auto removed = [&] {
         if (result != exit_code::ok) return true; // said (the loop stops after this round)
-        struct stat st, opened;
-        bool same = ::stat(o.dir.c_str(), &st) == 0 && os::file_id(st) == queue.dir().id();
-        // (A DIR of "." still names the removed directory: it has no link left.)
-        if (same && ::fstat(queue.dir().fd(), &opened) == 0 && opened.st_nlink > 0) return false;
+        if (queue.dir().still_at_path()) return false;
         os::eprint("coordctl: directory removed while observing: {}\n", o.dir);
         result = exit_code::cant_create;
         loop.stop();

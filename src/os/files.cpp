@@ -183,6 +183,13 @@ Directory Directory::open(const std::string& given, bool create, FinalLink link)
     return dir;
 }
 
+bool Directory::still_at_path() const {
+    struct stat named, opened;
+    // (A DIR of "." still names a removed directory: it has no link left.)
+    return ::stat(path_.c_str(), &named) == 0 && file_id(named) == id_ &&
+           ::fstat(fd_, &opened) == 0 && opened.st_nlink > 0;
+}
+
 std::optional<Directory> Directory::open_existing(const std::string& given, FinalLink link) {
     std::string path = without_trailing_slashes(given);
     int fd = ::open(path.c_str(), directory_flags(link));

@@ -81,7 +81,17 @@ void Hold::start() {
 void Hold::heartbeat() {
     ticket_.heartbeat();
     check_loss();
-    if (lost_ || !options_.standing) return;
+    if (lost_) return;
+    // DIR moved away or replaced: newcomers no longer see this hold, and
+    // may hold beside it. Said once; the command goes on (a deploy that
+    // swaps a symbolic link on DIR's path must not be killed halfway).
+    if (!dir_moved_said_ && !ticket_.dir().still_at_path()) {
+        dir_moved_said_ = true;
+        os::eprint("coordctl: warning: the queue directory was moved or replaced while held; "
+                   "newcomers will not wait for this hold: {}\n",
+                   ticket_.dir().path());
+    }
+    if (!options_.standing) return;
     if (auto why = options_.standing(ticket_); !why.empty()) lose(why);
 }
 

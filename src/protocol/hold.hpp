@@ -66,6 +66,7 @@ class Hold {
     std::optional<int> child_code_;
     int spawn_error_ = 0;
     bool lost_ = false;
+    bool dir_moved_said_ = false;
     bool stopping_tree_ = false;
     bool killing_ = false;
     std::set<pid_t> terminated_;

@@ -93,6 +93,7 @@ class Ticket {
     const EntryName& name() const { return name_; }
     const std::string& file_name() const { return file_name_; }
     const std::string& path() const { return path_; }
+    const os::Directory& dir() const { return dir_; }
     const Record& record() const { return record_; }
     int fd() const { return fd_.get(); }
     // Holders this cut-in-line entry found when it joined: it waits until

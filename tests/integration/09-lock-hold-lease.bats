@@ -280,3 +280,26 @@ print(subprocess.run(sys.argv[1:], stdout=w).returncode)' "$COORDCTL" lock "$D" 
     wait_for "the heartbeat" eval "[ \$((\$(date +%s) - \$(stat -c %Y '$file'))) -lt 60 ]"
     gate_open h
 }
+
+@test "DIR moved away while held: one warning at a heartbeat, the command goes on" {
+    mkdir "$T/a"
+    gate_make h
+    bg "$COORDCTL" lock --ttl 300ms "$T/a/q" -- sh -c "echo start >> '$T/log'; $(gate_cmd h); echo end >> '$T/log'" 2>"$T/stderr"
+    local holder=$!
+    wait_for "the holder to start" file_has_line "$T/log" start
+    mv "$T/a" "$T/b"
+    wait_for "the warning" grep -q "^coordctl: warning: the queue directory was moved or replaced while held; newcomers will not wait for this hold: $T/a/q$" "$T/stderr"
+    # Two more heartbeats, said no more.
+    local file
+    file=$(ls "$T"/b/q/1-*)
+    for _ in 1 2; do
+        touch -d '1 hour ago' "$file"
+        wait_for "a heartbeat" eval "[ \$((\$(date +%s) - \$(stat -c %Y '$file'))) -lt 60 ]"
+    done
+    gate_open h
+    wait_status "$holder"
+    [ "$status" -eq 0 ]
+    file_has_line "$T/log" end
+    [ "$(wc -l <"$T/stderr")" -eq 1 ]
+    [ "$(ls "$T/b/q")" = "" ]
+}
