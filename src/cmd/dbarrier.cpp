@@ -72,14 +72,12 @@ class DbarrierSession {
         join.count = o_.count;
         auto entered = rounds_.enter(join);
         auto limit = o_.wait.timeout;
-        auto waited =
-            std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_);
         if (!entered) {
-            auto next_try = next_join_lock_try(waited, limit);
+            auto next_try = next_join_lock_try(waited(started_), limit);
             if (!next_try) return join_lock_held();
             return join_retry_.start(*next_try, [this] { enter(); });
         }
-        if (limit) wait_.timeout = std::max(Duration(1), *limit - waited);
+        if (limit) wait_.timeout = std::max(Duration(1), *limit - waited(started_));
         ticket_ = std::move(entered->ticket);
         on_enter_result(std::move(*entered));
     }
@@ -110,7 +108,7 @@ class DbarrierSession {
         }
     }
 
-    // Since when, for the progress line.
+    // Time spent since then (the start, or a progress line's phase).
     Duration waited(std::chrono::steady_clock::time_point since) const {
         return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - since);
     }

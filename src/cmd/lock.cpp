@@ -4,7 +4,6 @@
 #include "cmd/commands.hpp"
 #include "core/error.hpp"
 #include "core/exit_codes.hpp"
-#include "core/progress.hpp"
 #include "core/queue_order.hpp"
 #include "os/files.hpp"
 #include "os/host.hpp"

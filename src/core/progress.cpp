@@ -104,8 +104,4 @@ std::string fit_to_width(std::string_view line, std::size_t columns) {
     return std::string(line);
 }
 
-std::string format_disagreement(const std::string& dir, const std::string& on_what) {
-    return fmt::format("participants of {} disagree on {}", dir, on_what);
-}
-
 } // namespace coordctl

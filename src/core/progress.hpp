@@ -40,7 +40,4 @@ std::string format_barrier_status(const std::string& path, const std::string& se
 // mark none; never cuts a UTF-8 sequence in two. 0 columns: unknown, as is.
 std::string fit_to_width(std::string_view line, std::size_t columns);
 
-// "participants of DIR disagree on the lock mode: entry ... uses --slots 2, this one exclusive"
-std::string format_disagreement(const std::string& dir, const std::string& on_what);
-
 } // namespace coordctl

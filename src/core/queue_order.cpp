@@ -108,4 +108,8 @@ slots_plan_after_grant(const EntryName& me, const EntryName& predecessor,
     return plan_wait(entries, me);
 }
 
+std::string format_disagreement(const std::string& dir, const std::string& on_what) {
+    return fmt::format("participants of {} disagree on {}", dir, on_what);
+}
+
 } // namespace coordctl

@@ -41,6 +41,8 @@ struct WaitPlan {
 // Slots and exclusive/shared entries cannot share a queue, nor slots of
 // different N: which entry of `entries` me disagrees with, or "".
 std::string mode_conflict(std::span<const EntryName> entries, const EntryName& me);
+// "participants of DIR disagree on the lock mode: entry ... uses --slots 2, this one exclusive"
+std::string format_disagreement(const std::string& dir, const std::string& on_what);
 
 // `entries` must be sorted (queue order). `must_follow` lists the holders a
 // cut-in-line entry found when it joined: it sorts before them but must not
