@@ -226,7 +226,7 @@ complete -c coordctl -n $elect_opts -s h -l help -d 'Print the options of elect 
 complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -s c -l command -x -d 'Run STRING with $SHELL -c'
 complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l id -x -d "This candidate's name (default pid@host)"
 complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l ttl -x -a '10s 30s 1m 5m' -d 'Leadership lease across hosts; re-checked every TTL/3 (default 30s)'
-complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l once -d 'Exit 79 when leadership is lost instead of campaigning again'
+complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l once -d 'On losing leadership, stop the command and exit 79 (no new campaign)'
 complete -c coordctl -n "$elect_opts; and not __coordctl_elect_looks" -l kill-after -x -a '1s 5s 10s 30s 1m' -d 'SIGKILL the command tree DUR after SIGTERM (default 10s)'
 complete -c coordctl -n "$elect_opts; and not __coordctl_seen --observe" -l leader -d "Print the current leader's id (exit 3 if none)"
 complete -c coordctl -n "$elect_opts; and not __coordctl_seen --leader" -l observe -d 'Print a line per leadership change until interrupted'

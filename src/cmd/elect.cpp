@@ -246,7 +246,7 @@ void add_elect_command(Options& cli, std::function<int()>& run) {
     cli.label("--id", o->id, "This candidate's name (default pid@host)", "NAME");
     cli.duration("--ttl", o->ttl,
                  "Leadership lease across hosts; re-checked every TTL/3 (default 30s)");
-    cli.flag("--once", o->once, "Exit 79 when leadership is lost instead of campaigning again");
+    cli.flag("--once", o->once, "On losing leadership, stop the command and exit 79 (no new campaign)");
     cli.duration("--kill-after", o->kill_after,
                  "SIGKILL the command DUR after SIGTERM (default 10s)");
     cli.flag("--leader", o->leader, "Print the current leader's id (exit 3 if none)");

@@ -56,3 +56,21 @@ subcommands() { "$COORDCTL" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 &
     run fish -c "source '$dir/coordctl.fish'; complete -C'coordctl lock --'"
     [[ $output == *"--nonblock"* ]]
 }
+
+# zsh_offers LAST WORDS...: the options zsh lists after WORDS and a tab, one
+# per line (LAST: a pattern in the last entry listed, read up to).
+zsh_offers() {
+    timeout 20 zsh -f "$BATS_TEST_DIRNAME/zsh-complete" "$BATS_TEST_DIRNAME/../../completions" \
+        "$T/zcompdump" "$@" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
+        grep -oE -- '^--[a-z-]+ +-- ' | awk '{print $1}'
+}
+
+@test "zsh does not offer the options that elect --leader or --observe exclude" {
+    zsh_offers 'JSON objects' coordctl elect d --leader -- >"$T/leader"
+    [ "$(paste -sd' ' "$T/leader")" = "--help --json" ]
+    zsh_offers 'how often to poll' coordctl elect d --observe -- >"$T/observe"
+    [ "$(paste -sd' ' "$T/observe")" = "--help --json --poll --poll-interval" ]
+    zsh_offers 'log each change' coordctl elect d -- >"$T/candidate"
+    grep -qx -- --id "$T/candidate"
+    grep -qx -- --leader "$T/candidate"
+}
