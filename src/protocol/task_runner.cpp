@@ -176,7 +176,9 @@ void TaskRunner::forward(int sig) {
 }
 
 void TaskRunner::end(TaskEnd how) {
-    if (!done_) return;
+    // A stop between an end and its report (another task granted meanwhile)
+    // must not turn a conflict into "stopped, untried", tried again.
+    if (!done_ || std::exchange(ended_, true)) return;
     next_.stop();
     if (ticket_) ticket_->leave();
     holding_ = false;

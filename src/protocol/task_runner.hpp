@@ -86,6 +86,7 @@ class TaskRunner {
     bool running_ = false; // its command runs now
     bool stopping_ = false;
     bool said_conflict_ = false;
+    bool ended_ = false; // its end is decided (reported from the loop): the first one stands
     TaskHistory history_;
     int tries_ = 0; // runs in this hold: --retries counts these (a lost hold's run is no failure)
     int exits_in_a_row_ = 0;

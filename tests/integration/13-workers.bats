@@ -368,6 +368,26 @@ worker_stops_on() {
     wait_for "the worker to stop" process_gone "$worker"
 }
 
+@test "batch: a task refused for another lock mode is said once and not tried again when the next task is granted meanwhile" {
+    mkdir -p "$D/tasks/a"
+    gate_make s
+    bg "$COORDCTL" lock --slots 2 "$D/tasks/a" -- sh -c "$(gate_cmd s)"
+    wait_for "the --slots holder" eval "ls '$D/tasks/a' | grep -q '^1-'"
+    # Tasks are rotated by the worker's pid: an even one tries a, then b,
+    # which is granted while a's refusal is still to be reported.
+    local tries=0
+    while :; do
+        run sh -c '[ $(($$ % 2)) -eq 0 ] || exit 99; exec "$@"' sh \
+            "$COORDCTL" workers "$D" --task a --task b --capacity 1 -- sh -c "echo ran-{} >> '$T/log'"
+        [ "$status" -ne 99 ] && break
+        (( ++tries < 100 ))
+    done
+    [ "$status" -eq 1 ]
+    [ "$output" = "coordctl: task a not taken: participants of $D/tasks/a disagree on the lock mode: entry 1-00000000000000000001-k2 uses --slots 2, this one exclusive" ]
+    [ "$(cat "$T/log")" = ran-b ]
+    gate_open s
+}
+
 @test "--restart: a worker that fills up leaves the other queues entirely (no wait left behind in a helper thread)" {
     local cmd="echo \"{} \$\$\" >> '$T/starts'; exec sleep 600"
     bg "$COORDCTL" workers "$D" --task a --capacity 1 --restart -- sh -c "$cmd"
