@@ -84,9 +84,6 @@ class Worker {
                        state_.path_of(name));
         for (const auto& task : tasks_)
             os::Directory::open(o.dir + "/tasks/" + task, true).share_like(root_, true);
-        // The pool and the tasks it was given (status lists them) stay
-        // after a later error.
-        os::keep_what_was_created();
         // Workers started together begin at different tasks.
         std::rotate(tasks_.begin(), tasks_.begin() + ::getpid() % tasks_.size(), tasks_.end());
     }
@@ -196,6 +193,10 @@ class Worker {
     }
 
     void on_granted(TaskRunner& runner) {
+        // Once a task is taken, the pool and the tasks it was given (status
+        // lists them) stay after a later error; before, an error leaves
+        // nothing behind.
+        os::keep_what_was_created();
         held_.insert(runner.task());
         if (held_.size() < capacity_) return;
         stop_the_unheld(runner.task()); // full: stop standing by

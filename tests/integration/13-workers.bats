@@ -283,6 +283,13 @@ worker_stops_on() {
     rm -rf "$D/pool"
 }
 
+@test "an error before any task was taken leaves nothing behind (no space for a wait file)" {
+    run bash -c "ulimit -f 0; '$COORDCTL' workers '$D/pool' --tasks 1 --capacity 1 -- true"
+    [ "$status" -eq 74 ]
+    [ "$output" = "coordctl: cannot create wait file: $D/pool/tasks/1: File too large" ]
+    [ ! -e "$D/pool" ]
+}
+
 @test "batch: a task whose queue's join lock is busy is not skipped when another task fills the capacity" {
     hold_join_locks a b
     bg "$COORDCTL" workers "$D" --task a --task b --capacity 1 -- sh -c "echo {} >> '$T/ran'"
