@@ -138,7 +138,7 @@ int observe(const ElectOptions& o) {
     os::FileWatch parent_watch(loop);
     auto removed = [&] {
         if (result != exit_code::ok) return true; // said (the loop stops after this round)
-        if (queue.dir().still_at_path()) return false;
+        if (queue.dir().still_at(o.dir)) return false;
         os::eprint("coordctl: directory removed while observing: {}\n", o.dir);
         result = exit_code::cant_create;
         loop.stop();

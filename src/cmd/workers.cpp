@@ -218,7 +218,8 @@ class Worker {
         if ((how == TaskEnd::lost || untried) && !o_.restart)
             again_.emplace_back(runner.task(), runner.history());
         held_.erase(runner.task());
-        if (how == TaskEnd::unstarted) ran_out(runner.task(), runner.history());
+        if (how == TaskEnd::unstarted && stopping_signal_ == 0)
+            ran_out(runner.task(), runner.history());
         auto it = runners_.find(runner.task());
         retired_.push_back(std::move(it->second)); // not destroyed inside its own callback
         runners_.erase(it);

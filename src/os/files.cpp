@@ -183,11 +183,12 @@ Directory Directory::open(const std::string& given, bool create, FinalLink link)
     return dir;
 }
 
-bool Directory::still_at_path() const {
+bool Directory::still_at(const std::string& path) const {
     struct stat named, opened;
+    if (::stat(path.c_str(), &named) != 0)
+        return errno != ENOENT && errno != ENOTDIR; // EACCES, EIO...: cannot tell, so yes
     // (A DIR of "." still names a removed directory: it has no link left.)
-    return ::stat(path_.c_str(), &named) == 0 && file_id(named) == id_ &&
-           ::fstat(fd_, &opened) == 0 && opened.st_nlink > 0;
+    return file_id(named) == id_ && ::fstat(fd_, &opened) == 0 && opened.st_nlink > 0;
 }
 
 std::optional<Directory> Directory::open_existing(const std::string& given, FinalLink link) {

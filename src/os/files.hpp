@@ -73,9 +73,11 @@ class Directory {
     const std::string& path() const { return path_; }
     FileId id() const { return id_; }
     std::string path_of(const std::string& name) const { return path_ + "/" + name; }
-    // Whether path() still names this directory, which still has a link: one
-    // moved away, replaced or removed is no longer found by newcomers.
-    bool still_at_path() const;
+    // Whether `path` (path(), or the same made absolute) still names this
+    // directory, which still has a link: one moved away, replaced or removed
+    // is no longer found by newcomers. A path that cannot be looked up for
+    // another reason (EACCES, EIO) counts as still there.
+    bool still_at(const std::string& path) const;
 
     // Calls fn with the name of each regular file in the directory (dot
     // names included); the name is valid during the call only.

@@ -75,6 +75,10 @@ void Hold::start() {
         return finish(exit_code_for_spawn_errno(err));
     }
     watch_own_file();
+    // Absolute, as newcomers (the command's own, through COORDCTL_DIR) name
+    // it: a relative DIR would still be found from our working directory
+    // after a directory above it was renamed.
+    dir_absolute_ = absolute_path(ticket_.dir().path());
     heartbeat_.start_repeating(Duration(ticket_.record().ttl_ms / 3), [this] { heartbeat(); });
 }
 
@@ -85,7 +89,7 @@ void Hold::heartbeat() {
     // DIR moved away or replaced: newcomers no longer see this hold, and
     // may hold beside it. Said once; the command goes on (a deploy that
     // swaps a symbolic link on DIR's path must not be killed halfway).
-    if (!dir_moved_said_ && !ticket_.dir().still_at_path()) {
+    if (!dir_moved_said_ && !ticket_.dir().still_at(dir_absolute_)) {
         dir_moved_said_ = true;
         os::eprint("coordctl: warning: the queue directory was moved or replaced while held; "
                    "newcomers will not wait for this hold: {}\n",

@@ -67,6 +67,7 @@ class Hold {
     int spawn_error_ = 0;
     bool lost_ = false;
     bool dir_moved_said_ = false;
+    std::string dir_absolute_; // DIR, to see whether it was moved (heartbeat)
     bool stopping_tree_ = false;
     bool killing_ = false;
     std::set<pid_t> terminated_;

@@ -303,3 +303,42 @@ print(subprocess.run(sys.argv[1:], stdout=w).returncode)' "$COORDCTL" lock "$D" 
     [ "$(wc -l <"$T/stderr")" -eq 1 ]
     [ "$(ls "$T/b/q")" = "" ]
 }
+
+@test "DIR moved: a relative DIR whose parent is renamed is warned about too; a path only made unsearchable is not" {
+    mkdir -p "$T/c"
+    gate_make h
+    (cd "$T/c" && exec "$COORDCTL" lock --ttl 300ms q -- sh -c "echo start >> '$T/log'; $(gate_cmd h)") 2>"$T/stderr" 3>&- &
+    BG_PIDS+=($!)
+    local holder=$!
+    wait_for "the holder to start" file_has_line "$T/log" start
+    mv "$T/c" "$T/d"
+    wait_for "the warning" grep -q "^coordctl: warning: the queue directory was moved or replaced while held; newcomers will not wait for this hold: q$" "$T/stderr"
+    gate_open h
+    wait_status "$holder"
+    [ "$status" -eq 0 ]
+
+    # As nobody, a parent made unsearchable: DIR cannot be looked up, which
+    # is not a move.
+    open_to_others
+    mkdir -m 777 -p "$T/p/a"
+    gate_make n
+    chmod 666 "$T/gate-n"
+    touch "$T/log-n"
+    chmod 666 "$T/log-n"
+    bg as_nobody "$COORDCTL" lock --ttl 300ms "$T/p/a/q" -- sh -c "echo start-n >> '$T/log-n'; $(gate_cmd n)" 2>"$T/stderr-n"
+    local nobody=$!
+    wait_for "nobody's holder to start" file_has_line "$T/log-n" start-n
+    chmod 700 "$T/p"
+    local file
+    file=$(ls "$T"/p/a/q/1-*)
+    for _ in 1 2; do
+        touch -d '1 hour ago' "$file"
+        wait_for "a heartbeat" eval "[ \$((\$(date +%s) - \$(stat -c %Y '$file'))) -lt 60 ]"
+    done
+    chmod 755 "$T/p"
+    gate_open n
+    wait_status "$nobody"
+    [ "$status" -eq 0 ]
+    [ ! -s "$T/stderr-n" ]
+}
+

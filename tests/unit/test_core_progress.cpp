@@ -116,4 +116,29 @@ TEST_CASE("fit_to_width: a progress line never reaches the terminal's last colum
     CHECK(fit_to_width("\xff\xfe\xfd\xfc", 5) == "\xff\xfe\xfd\xfc");
     CHECK(fit_to_width("\xff\xfe\xfd\xfc", 4) == "...");
     CHECK(fit_to_width("\xff\xfe\xfd\xfc\xfb", 5) == "\xff...");
+    // Well-shaped but invalid sequences (a surrogate, an overlong form,
+    // beyond U+10FFFF) are shown byte by byte: one column each.
+    CHECK(fit_to_width("\xed\xa0\x80"
+                       "ab",
+                       6) == "\xed\xa0\x80"
+                             "ab");
+    CHECK(fit_to_width("\xed\xa0\x80"
+                       "ab",
+                       5) == "\xed...");
+    CHECK(fit_to_width("\xc0\x80"
+                       "abc",
+                       5) == "\xc0...");
+    CHECK(fit_to_width("\xf4\x90\x80\x80", 5) == "\xf4\x90\x80\x80");
+    CHECK(fit_to_width("\xf4\x90\x80\x80"
+                       "a",
+                       5) == "\xf4...");
+    // A lone wide emoji of the 2xxx blocks (U+2B50 star).
+    CHECK(fit_to_width("\xe2\xad\x90"
+                       "abc",
+                       6) == "\xe2\xad\x90"
+                             "abc");
+    CHECK(fit_to_width("\xe2\xad\x90"
+                       "abcd",
+                       6) == "\xe2\xad\x90"
+                             "...");
 }
