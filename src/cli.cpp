@@ -16,12 +16,15 @@ namespace coordctl {
 UsageError::UsageError(const std::string& what, const std::string& subcommand)
     : Error(exit_code::usage, what), subcommand_(subcommand) {}
 
+std::string duration_problem(const std::string& value) {
+    constexpr std::string_view examples = "examples: 500ms, 30s, 2m, 1h30m, 1.5";
+    if (value.empty()) return fmt::format("empty duration ({})", examples);
+    return parse_duration(value) ? "" : fmt::format("invalid duration '{}' ({})", value, examples);
+}
+
 Duration parse_duration_option(const std::string& option, const std::string& value) {
     auto d = parse_duration(value);
-    if (!d)
-        throw UsageError(fmt::format("{}: invalid duration '{}' (examples: 500ms, 30s, 2m, 1h30m, 1.5)",
-                                     option, value),
-                         "");
+    if (!d) throw UsageError(fmt::format("{}: {}", option, duration_problem(value)), "");
     return *d;
 }
 
@@ -54,6 +57,28 @@ class Formatter : public CLI::Formatter {
 std::string active_subcommand(const CLI::App& app) {
     for (const auto* sub : app.get_subcommands()) return sub->get_name();
     return "";
+}
+
+// CLI11's message in coordctl's words where they differ: the first word not
+// understood, an option missing its value. CLI11 reports a missing DIR (or
+// subcommand) before a word it does not know: the likelier mistake (`lock
+// --bogus`) goes first.
+std::string usage_message(const CLI::ParseError& e, const CLI::App& parsed) {
+    bool extras = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;
+    if (extras || dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+        const auto words = parsed.remaining();
+        for (const auto& word : words)
+            if (word.size() > 1 && word[0] == '-')
+                return fmt::format("unknown option '{}'", word.substr(0, word.find('=')));
+        if (extras && !words.empty()) return fmt::format("unexpected argument '{}'", words.front());
+    }
+    // "--ttl: 1 required DUR missing"
+    std::string_view what = e.what();
+    auto colon = what.find(": 1 required ");
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr &&
+        colon != std::string_view::npos && what.ends_with(" missing"))
+        return fmt::format("{}: a value is required", what.substr(0, colon));
+    return e.what();
 }
 
 } // namespace
@@ -100,15 +125,7 @@ int run_cli(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::string sub = active_subcommand(app);
-        // CLI11 reports a missing DIR (or subcommand) before a word it does
-        // not know: the likelier mistake (`lock --bogus`) goes first.
-        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
-            const CLI::App* parsed = sub.empty() ? &app : app.get_subcommand(sub);
-            for (const auto& word : parsed->remaining())
-                if (word.size() > 1 && word[0] == '-')
-                    throw UsageError("The following argument was not expected: " + word, sub);
-        }
-        throw UsageError(e.what(), sub);
+        throw UsageError(usage_message(e, sub.empty() ? app : *app.get_subcommand(sub)), sub);
     }
     if (command != nullptr) {
         if (!command->empty())

@@ -19,6 +19,9 @@ class UsageError : public Error {
     std::string subcommand_;
 };
 
+// What is wrong with a duration option's value ("empty duration (examples:
+// ...)"), or "" if nothing.
+std::string duration_problem(const std::string& value);
 // Parses a duration option's value or throws UsageError naming the option.
 Duration parse_duration_option(const std::string& option, const std::string& value);
 // Parses --poll-interval's value: a duration greater than zero.

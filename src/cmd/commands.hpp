@@ -1,6 +1,7 @@
 // The one table of subcommands.
 #pragma once
 
+#include "cli.hpp"
 #include "core/option_words.hpp"
 #include "core/record.hpp"
 
@@ -17,6 +18,9 @@
 
 namespace coordctl {
 
+template <typename T> constexpr bool is_vector = false;
+template <typename T> constexpr bool is_vector<std::vector<T>> = true;
+
 // Builds the invoked subcommand's options: only those its command line can
 // name (see OptionWords), or every one (words null: for help). An option
 // that acts when not named (envname, default_val, needs) must be built
@@ -30,7 +34,7 @@ class Options {
     CLI::Option* option(const std::string& names, T& value, const std::string& description) {
         if (!wanted(names)) return nullptr;
         valued(names);
-        return decimal_if_integer<T>(app_.add_option(names, value, description));
+        return added<T>(app_.add_option(names, value, description));
     }
     // The same, shown in help as "NAME TYPE".
     template <typename T>
@@ -39,16 +43,12 @@ class Options {
         return opt != nullptr ? opt->type_name(type) : nullptr;
     }
     // A duration, kept as text (parse_duration_option reads it at run time,
-    // as an empty value means not given there): an empty one is refused here.
+    // as an empty value means not given there): checked here, an empty one
+    // refused, so that every value of an option given twice is checked.
     CLI::Option* duration(const std::string& names, std::string& value,
                           const std::string& description) {
         auto* opt = option(names, value, description, "DUR");
-        if (opt != nullptr)
-            opt->check([](const std::string& text) {
-                return text.empty()
-                           ? std::string("empty duration (examples: 500ms, 30s, 2m, 1h30m, 1.5)")
-                           : std::string();
-            });
+        if (opt != nullptr) opt->check(duration_problem);
         return opt;
     }
     // -c STRING: an empty one is refused (flock(1) would run `sh -c ''`;
@@ -93,7 +93,7 @@ class Options {
     template <typename T>
     CLI::Option* required(const std::string& names, T& value, const std::string& description) {
         valued(names);
-        return decimal_if_integer<T>(app_.add_option(names, value, description))
+        return added<T>(app_.add_option(names, value, description))
             ->required()
             ->check([](const std::string& text) {
                 return text.empty() ? std::string("must not be empty") : std::string();
@@ -113,6 +113,13 @@ class Options {
     }
 
   private:
+    // Given twice (a wrapper's default, then the caller's), an option's last
+    // value counts, as with getopt-based tools (flock -w 5 -w 10 waits 10 s);
+    // each value is checked.
+    template <typename T> static CLI::Option* added(CLI::Option* opt) {
+        if constexpr (!is_vector<T>) opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        return decimal_if_integer<T>(opt);
+    }
     // An integer is read in decimal only, leading zeros allowed: CLI11 alone
     // would read -E 075 as octal (61) and accept 0x4b. Checked before the
     // option's own checks (a transform goes first), so ranges see decimal.

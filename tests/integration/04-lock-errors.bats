@@ -61,16 +61,53 @@ load helpers
     # Named even when DIR (or the subcommand) is missing too.
     run "$COORDCTL" lock --frobnicate
     [ "$status" -eq 64 ]
-    [ "${lines[0]}" = "coordctl: The following argument was not expected: --frobnicate" ]
+    [ "${lines[0]}" = "coordctl: unknown option '--frobnicate'" ]
     run "$COORDCTL" lock --version # --version is not lock's
     [ "$status" -eq 64 ]
-    [ "${lines[0]}" = "coordctl: The following argument was not expected: --version" ]
+    [ "${lines[0]}" = "coordctl: unknown option '--version'" ]
     run "$COORDCTL" --frobnicate
     [ "$status" -eq 64 ]
-    [ "${lines[0]}" = "coordctl: The following argument was not expected: --frobnicate" ]
+    [ "${lines[0]}" = "coordctl: unknown option '--frobnicate'" ]
+    run "$COORDCTL" lock "$D" --frobnicate=3 -- true
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: unknown option '--frobnicate'" ]
     run "$COORDCTL" lock
     [ "$status" -eq 64 ]
     [ "${lines[0]}" = "coordctl: DIR is required" ]
+    run "$COORDCTL" status "$D" "$T/other"
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: unexpected argument '$T/other'" ]
+    [ "${lines[1]}" = "Try 'coordctl status --help'." ]
+    run "$COORDCTL" barrier wait "$D" now
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: unexpected argument 'now'" ]
+    run "$COORDCTL" lock "$D" --ttl
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --ttl: a value is required" ]
+    run "$COORDCTL" lock "$D" -w
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --timeout: a value is required" ]
+    refute file_exists "$D"
+}
+
+@test "an option given twice: its last value counts, and every value is checked" {
+    "$COORDCTL" lock "$D" --hold >/dev/null
+    run "$COORDCTL" lock -n -E 3 "$D" -E 9 -- true
+    [ "$status" -eq 9 ]
+    run timeout 20 "$COORDCTL" lock -w 1h "$D" -w 0 -- true
+    [ "$status" -eq 75 ]
+    run "$COORDCTL" lock -w soon -w 0 "$D" -- true
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == "coordctl: --timeout: invalid duration 'soon'"* ]]
+    run "$COORDCTL" lock -n -E 3 -E x "$D" -- true
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --conflict-exit-code: not a decimal number (digits 0-9 only): x" ]
+    rm "$D"/1-*
+    run "$COORDCTL" elect "$T/e" --once --id first --id second -- sh -c 'echo "$COORDCTL_LEADER_ID"'
+    [ "$status" -eq 0 ]
+    [ "$output" = second ]
+    run "$COORDCTL" workers "$T/w" --tasks 1 --capacity 1 --capacity 2 -- true
+    [ "$status" -eq 0 ]
 }
 
 @test "integers are decimal: leading zeros allowed, no octal, hex or sign" {
