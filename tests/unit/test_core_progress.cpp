@@ -106,6 +106,12 @@ TEST_CASE("fit_to_width: a progress line never reaches the terminal's last colum
     CHECK(fit_to_width(six, 5) == "...");
     CHECK(fit_to_width("\xf0\x9f\x94\x92 lock", 8) == "\xf0\x9f\x94\x92 lock"); // U+1F512
     CHECK(fit_to_width("\xf0\x9f\x94\x92 lock", 7) == "\xf0\x9f\x94\x92 ...");
+    // U+2764 U+FE0F (a red heart, emoji presentation): two columns on most
+    // terminals, never counted less.
+    CHECK(fit_to_width("\xe2\x9d\xa4\xef\xb8\x8f ok", 6) == "\xe2\x9d\xa4\xef\xb8\x8f ok");
+    CHECK(fit_to_width("\xe2\x9d\xa4\xef\xb8\x8f ok", 5) == "...");
+    CHECK(fit_to_width("a\xe2\x9d\xa4\xef\xb8\x8f ok", 6) == "a..."); // not cut after U+2764
+    CHECK(fit_to_width("a\xe2\x9d\xa4\xef\xb8\x8f okay", 8) == "a\xe2\x9d\xa4\xef\xb8\x8f ...");
     // A combining mark adds nothing; a stray byte is one column.
     CHECK(fit_to_width("e\xcc\x81"
                        "e\xcc\x81"
