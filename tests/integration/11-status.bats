@@ -124,6 +124,11 @@ load helpers
     run "$COORDCTL" status --json "$D"
     [ "$status" -eq 0 ]
     [ "$(echo "$output" | jq -r '.entries | length')" = 0 ]
+    # A name that is not UTF-8: JSON stays valid, the byte becomes U+FFFD.
+    mkdir "$T/q"$'\xff'
+    run "$COORDCTL" status --json "$T/q"$'\xff'
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | jq -r '.dir')" = "$T/q"$'\xef\xbf\xbd' ]
     run "$COORDCTL" status "$T/missing"
     [ "$status" -eq 73 ]
     [[ $output == "coordctl: cannot open directory: $T/missing: No such file or directory" ]]
