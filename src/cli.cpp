@@ -7,7 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <functional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -59,26 +62,49 @@ std::string active_subcommand(const CLI::App& app) {
     return "";
 }
 
-// CLI11's message in coordctl's words where they differ: the first word not
-// understood, an option missing its value. CLI11 reports a missing DIR (or
-// subcommand) before a word it does not know: the likelier mistake (`lock
-// --bogus`) goes first.
-std::string usage_message(const CLI::ParseError& e, const CLI::App& parsed) {
+// CLI11's message in coordctl's words where they differ: an unknown option,
+// an extra argument, an option missing its value. CLI11 reports a missing
+// DIR (or subcommand) before a word it does not know: the likelier mistake
+// (`lock --bogus`) goes first. After "--" every word is an argument.
+std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
     bool extras = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;
     if (extras || dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
-        const auto words = parsed.remaining();
+        const auto words = app.remaining(true); // the main app's and the subcommand's
+        auto separator = std::find(words.begin(), words.end(), "--");
+        for (auto word = words.begin(); word != separator; ++word)
+            if (word->size() > 1 && word->front() == '-')
+                return fmt::format("unknown option '{}'", word->substr(0, word->find('=')));
         for (const auto& word : words)
-            if (word.size() > 1 && word[0] == '-')
-                return fmt::format("unknown option '{}'", word.substr(0, word.find('=')));
-        if (extras && !words.empty()) return fmt::format("unexpected argument '{}'", words.front());
+            if (extras && word != "--") return fmt::format("unexpected argument '{}'", word);
     }
-    // "--ttl: 1 required DUR missing"
+    // "--ttl: 1 required DUR missing" (CLI11 2.1's wording; any other is shown as it is)
     std::string_view what = e.what();
     auto colon = what.find(": 1 required ");
     if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr &&
         colon != std::string_view::npos && what.ends_with(" missing"))
         return fmt::format("{}: a value is required", what.substr(0, colon));
+    if (what == "A subcommand is required") return "a subcommand is required";
     return e.what();
+}
+
+// The words CLI11 parses (the command's are not), with `--name=` made
+// `--name ""` for an option that takes a value: an empty value, as
+// getopt_long gives, where CLI11 would take the next word (`--id="$UNSET"
+// -n` must not make -n the label).
+std::vector<std::string> words_to_parse(std::span<char*> words,
+                                        const std::function<bool(std::string_view)>& takes_value) {
+    std::vector<std::string> out;
+    for (std::string_view word : words) {
+        if (word.starts_with("--") && word.ends_with('=') &&
+            takes_value(word.substr(0, word.size() - 1))) {
+            out.emplace_back(word.substr(0, word.size() - 1));
+            out.emplace_back();
+        } else {
+            out.emplace_back(word);
+        }
+    }
+    std::reverse(out.begin(), out.end()); // CLI11 takes them last first
+    return out;
 }
 
 } // namespace
@@ -101,6 +127,7 @@ int run_cli(int argc, char** argv) {
         throw UsageError(fmt::format("unknown subcommand '{}'", invoked), "");
     std::vector<std::string>* command = nullptr;
     int head = argc; // the "--" before the command, for a subcommand that runs one
+    std::vector<std::string> to_parse;
     for (std::size_t i = 0; i < subcommand_count; ++i) {
         if (known && invoked != subcommands[i].name) continue;
         subs[i] = app.add_subcommand(subcommands[i].name, subcommands[i].description);
@@ -117,15 +144,18 @@ int run_cli(int argc, char** argv) {
         command = options.command_slot();
         auto takes_value = [&options](std::string_view name) { return options.takes_value(name); };
         if (command != nullptr) head = 2 + static_cast<int>(command_separator(args, takes_value));
+        to_parse = words_to_parse({argv + 1, argv + head}, takes_value);
     }
+    if (!known)
+        to_parse = words_to_parse({argv + 1, argv + argc}, [](std::string_view) { return false; });
     try {
         // A command's words go to it as they are, not through CLI11.
-        app.parse(head, argv);
+        app.parse(to_parse);
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::string sub = active_subcommand(app);
-        throw UsageError(usage_message(e, sub.empty() ? app : *app.get_subcommand(sub)), sub);
+        throw UsageError(usage_message(e, app), sub);
     }
     if (command != nullptr) {
         if (!command->empty())

@@ -70,7 +70,7 @@ std::size_t columns_of(char32_t c) {
     };
     static constexpr Range zero[] = {{0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD},
                                      {0x0610, 0x061A}, {0x064B, 0x065F}, {0x200B, 0x200F},
-                                     {0x20D0, 0x20FF}, {0xFE00, 0xFE0E}, {0xFE20, 0xFE2F}};
+                                     {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}};
     static constexpr Range wide[] = {
         {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x23E9, 0x23EC},
         {0x23F0, 0x23F0},   {0x23F3, 0x23F3},   {0x25FD, 0x25FE},   {0x2614, 0x2615},
@@ -91,9 +91,6 @@ std::size_t columns_of(char32_t c) {
         return std::any_of(std::begin(ranges), std::end(ranges),
                            [c](Range r) { return r.first <= c && c <= r.last; });
     };
-    // U+FE0F (emoji presentation) makes most terminals draw the character
-    // before it two columns wide, some one: it counts as one, so that the
-    // pair's two are never undercounted.
     return in(zero) ? 0 : in(wide) ? 2 : 1;
 }
 } // namespace
@@ -104,11 +101,16 @@ std::string fit_to_width(std::string_view line, std::size_t columns) {
     std::string_view ellipsis = room >= 3 ? "..." : "";
     // `cut`: the end of the longest start that leaves room for the ellipsis,
     // never between a character and a mark or U+FE0F that goes with it.
-    std::size_t width = 0, cut = 0;
+    std::size_t width = 0, cut = 0, last = 0; // last: the previous character's columns
     for (std::size_t i = 0; i < line.size();) {
         auto [c, length] = decode_utf8(line, i);
         std::size_t w = columns_of(c);
+        // U+FE0F (emoji presentation) makes most terminals draw a narrow
+        // character before it two columns wide, some one: it adds one, so
+        // that the pair is never undercounted.
+        if (c == 0xFE0F && last == 1) w = 1;
         if (w != 0 && c != 0xFE0F && width <= room - ellipsis.size()) cut = i;
+        if (c != 0xFE0F) last = w;
         width += w;
         if (width > room) return std::string(line.substr(0, cut)).append(ellipsis);
         i += length;

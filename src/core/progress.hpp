@@ -37,7 +37,9 @@ std::string format_barrier_status(const std::string& path, const std::string& se
 // A progress line cut to fit a terminal `columns` wide, without reaching its
 // last column (where a terminal may wrap): "..." ends a line that was cut.
 // Counts a terminal's columns: a wide (CJK, emoji) character two, a combining
-// mark none; never cuts a UTF-8 sequence in two. 0 columns: unknown, as is.
+// mark none, U+FE0F one after a narrow character (emoji presentation); never
+// cuts a UTF-8 sequence in two, nor a character from its marks. 0 columns:
+// unknown, as is.
 std::string fit_to_width(std::string_view line, std::size_t columns);
 
 } // namespace coordctl

@@ -81,6 +81,12 @@ load helpers
     run "$COORDCTL" barrier wait "$D" now
     [ "$status" -eq 64 ]
     [ "${lines[0]}" = "coordctl: unexpected argument 'now'" ]
+    run "$COORDCTL" status "$D" -- now # no command: "--" ends nothing
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: unexpected argument 'now'" ]
+    run "$COORDCTL" status -- "$D" now
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: unexpected argument 'now'" ]
     run "$COORDCTL" lock "$D" --ttl
     [ "$status" -eq 64 ]
     [ "${lines[0]}" = "coordctl: --ttl: a value is required" ]
@@ -99,6 +105,13 @@ load helpers
     run "$COORDCTL" lock -w soon -w 0 "$D" -- true
     [ "$status" -eq 64 ]
     [[ ${lines[0]} == "coordctl: --timeout: invalid duration 'soon'"* ]]
+    # --id= is an empty value (as getopt_long has it), not "take the next word".
+    run timeout 20 "$COORDCTL" lock "$D" --id= -n -- true
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --id: must not be empty" ]
+    run "$COORDCTL" lock "$D" --ttl= --hold
+    [ "$status" -eq 64 ]
+    [[ ${lines[0]} == "coordctl: --ttl: empty duration"* ]]
     run "$COORDCTL" lock -n -E 3 -E x "$D" -- true
     [ "$status" -eq 64 ]
     [ "${lines[0]}" = "coordctl: --conflict-exit-code: not a decimal number (digits 0-9 only): x" ]

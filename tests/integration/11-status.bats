@@ -128,6 +128,7 @@ load helpers
     mkdir "$T/q"$'\xff'
     run "$COORDCTL" status --json "$T/q"$'\xff'
     [ "$status" -eq 0 ]
+    [[ $output == *"\"dir\": \"$T/q"$'\xef\xbf\xbd'"\""* ]] # jq alone would mend a raw byte
     [ "$(echo "$output" | jq -r '.dir')" = "$T/q"$'\xef\xbf\xbd' ]
     run "$COORDCTL" status "$T/missing"
     [ "$status" -eq 73 ]

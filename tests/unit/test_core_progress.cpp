@@ -112,6 +112,8 @@ TEST_CASE("fit_to_width: a progress line never reaches the terminal's last colum
     CHECK(fit_to_width("\xe2\x9d\xa4\xef\xb8\x8f ok", 5) == "...");
     CHECK(fit_to_width("a\xe2\x9d\xa4\xef\xb8\x8f ok", 6) == "a..."); // not cut after U+2764
     CHECK(fit_to_width("a\xe2\x9d\xa4\xef\xb8\x8f okay", 8) == "a\xe2\x9d\xa4\xef\xb8\x8f ...");
+    // After a character already two columns wide, U+FE0F adds nothing.
+    CHECK(fit_to_width("\xf0\x9f\x94\x92\xef\xb8\x8f ok", 6) == "\xf0\x9f\x94\x92\xef\xb8\x8f ok");
     // A combining mark adds nothing; a stray byte is one column.
     CHECK(fit_to_width("e\xcc\x81"
                        "e\xcc\x81"
