@@ -63,7 +63,7 @@ std::string active_subcommand(const CLI::App& app) {
 }
 
 // CLI11's message in coordctl's words where they differ: an unknown option,
-// an extra argument, an option missing its value. CLI11 reports a missing
+// an extra argument, an option missing its value, a flag given one. CLI11 reports a missing
 // DIR (or subcommand) before a word it does not know: the likelier mistake
 // (`lock --bogus`) goes first. After "--" every word is an argument.
 std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
@@ -83,6 +83,11 @@ std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
     if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr &&
         colon != std::string_view::npos && what.ends_with(" missing"))
         return fmt::format("{}: a value is required", what.substr(0, colon));
+    constexpr std::string_view override = " was given a disallowed flag override";
+    if (what.ends_with(override)) { // "json was given ..."
+        auto name = what.substr(0, what.size() - override.size());
+        return fmt::format("{}{}: takes no value", name.size() == 1 ? "-" : "--", name);
+    }
     if (what == "A subcommand is required") return "a subcommand is required";
     return e.what();
 }

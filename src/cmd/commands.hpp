@@ -84,9 +84,13 @@ class Options {
             });
         return opt;
     }
+    // A flag; an on/off one takes no value (CLI11 alone reads --json=0 as off).
     template <typename T>
     CLI::Option* flag(const std::string& names, T& value, const std::string& description) {
-        return wanted(names) ? app_.add_flag(names, value, description) : nullptr;
+        if (!wanted(names)) return nullptr;
+        auto* opt = app_.add_flag(names, value, description);
+        if constexpr (std::is_same_v<T, bool>) opt->disable_flag_override();
+        return opt;
     }
     // Always built: CLI11 reports it when missing, or empty (an empty DIR or
     // PATH would otherwise reach each subcommand's own checks).

@@ -93,6 +93,12 @@ load helpers
     run "$COORDCTL" lock "$D" -w
     [ "$status" -eq 64 ]
     [ "${lines[0]}" = "coordctl: --timeout: a value is required" ]
+    run "$COORDCTL" lock "$D" --shared=no -- true # an on/off flag takes no value
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --shared: takes no value" ]
+    run "$COORDCTL" status "$D" --json=0
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "coordctl: --json: takes no value" ]
     refute file_exists "$D"
 }
 
