@@ -74,8 +74,10 @@ std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
         for (auto word = words.begin(); word != separator; ++word)
             if (word->size() > 1 && word->front() == '-')
                 return fmt::format("unknown option '{}'", word->substr(0, word->find('=')));
-        for (const auto& word : words)
-            if (extras && word != "--") return fmt::format("unexpected argument '{}'", word);
+        auto argument =
+            std::find_if(words.begin(), words.end(), [](const auto& w) { return w != "--"; });
+        if (extras && argument != words.end())
+            return fmt::format("unexpected argument '{}'", *argument);
     }
     // "--ttl: 1 required DUR missing" (CLI11 2.1's wording; any other is shown as it is)
     std::string_view what = e.what();

@@ -18,8 +18,10 @@
 
 namespace coordctl {
 
+namespace detail {
 template <typename T> constexpr bool is_vector = false;
 template <typename T> constexpr bool is_vector<std::vector<T>> = true;
+} // namespace detail
 
 // Builds the invoked subcommand's options: only those its command line can
 // name (see OptionWords), or every one (words null: for help). An option
@@ -121,7 +123,8 @@ class Options {
     // value counts, as with getopt-based tools (flock -w 5 -w 10 waits 10 s);
     // each value is checked.
     template <typename T> static CLI::Option* added(CLI::Option* opt) {
-        if constexpr (!is_vector<T>) opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        if constexpr (!detail::is_vector<T>)
+            opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         return decimal_if_integer<T>(opt);
     }
     // An integer is read in decimal only, leading zeros allowed: CLI11 alone
